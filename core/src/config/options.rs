@@ -1,0 +1,265 @@
+//! Option names, their defaults, and lookup through the option hierarchy.
+
+use super::bundle::{Bundle, ConfigObject, OptionValue};
+use super::diagnostic::Diagnostic;
+use crate::types::Millis;
+
+/// The Workspace dialect's option section.
+pub const WORKSPACE_SECTION: &str = "interaction-workspace";
+/// The agent-desktop dialect's option section.
+pub const AGENT_DESKTOP_SECTION: &str = "agent-desktop";
+
+/// `disaster-recovery.enabled`: whether Business Continuity is on (default `false`).
+pub const ENABLED: &str = "disaster-recovery.enabled";
+/// `disaster-recovery.preferred-site`: the agent's preferred site.
+pub const PREFERRED_SITE: &str = "disaster-recovery.preferred-site";
+/// `disaster-recovery.peer-site`: the Business Continuity peer site.
+pub const PEER_SITE: &str = "disaster-recovery.peer-site";
+/// `disaster-recovery.timeout`: seconds from a service loss to the switch (default 60).
+pub const TIMEOUT: &str = "disaster-recovery.timeout";
+/// `disaster-recovery.wait-for-sipphone-timeout`: seconds to wait for endpoint registration (default 30).
+pub const WAIT_FOR_SIPPHONE_TIMEOUT: &str = "disaster-recovery.wait-for-sipphone-timeout";
+/// `disaster-recovery.auto-restore`: switch back to the preferred site when it recovers (default `true`).
+pub const AUTO_RESTORE: &str = "disaster-recovery.auto-restore";
+/// `disaster-recovery.site`: on server applications, the site they belong to.
+pub const SITE: &str = "disaster-recovery.site";
+/// `disaster-recovery.name`: on SIP Servers, the peer-pair name (default `default`).
+pub const NAME: &str = "disaster-recovery.name";
+
+/// `continuity.restore-probe-interval`: seconds between probes of the preferred site (default 10).
+pub const RESTORE_PROBE_INTERVAL: &str = "continuity.restore-probe-interval";
+/// `continuity.restore-hold-down`: seconds the preferred site must stay healthy before switching back (default 60).
+pub const RESTORE_HOLD_DOWN: &str = "continuity.restore-hold-down";
+/// `continuity.restore-spread`: width in seconds of the random window the switchback lands in (default 30).
+pub const RESTORE_SPREAD: &str = "continuity.restore-spread";
+/// `continuity.restore-when-idle`: defer the switchback while an interaction is active (default `true`).
+pub const RESTORE_WHEN_IDLE: &str = "continuity.restore-when-idle";
+/// `continuity.backoff-base`: seconds, first all-sites-down backoff window (default 5).
+pub const BACKOFF_BASE: &str = "continuity.backoff-base";
+/// `continuity.backoff-cap`: seconds, largest all-sites-down backoff window (default 60).
+pub const BACKOFF_CAP: &str = "continuity.backoff-cap";
+/// `continuity.wake-gap`: seconds a timer may be late before the host counts as having been frozen (default 5).
+pub const WAKE_GAP: &str = "continuity.wake-gap";
+/// `continuity.recheck-grace`: seconds a frozen host gets to recheck before a switch (default 10).
+pub const RECHECK_GRACE: &str = "continuity.recheck-grace";
+/// `continuity.bootstrap-connect-timeout`: seconds to wait on one Config Server Proxy at bootstrap (default 10).
+pub const BOOTSTRAP_CONNECT_TIMEOUT: &str = "continuity.bootstrap-connect-timeout";
+
+/// The largest number of seconds any timing option accepts (one week).
+pub const MAX_SECONDS: u64 = 7 * 24 * 3600;
+
+/// Every timing the engine uses, in milliseconds, resolved from options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    /// T: from a trigger-service loss (or a connect) to the switch.
+    pub site_timeout: Millis,
+    /// W: from an endpoint registration loss (or a connect) to the switch.
+    pub endpoint_timeout: Millis,
+    /// Between probes of the preferred site (and of the other site when all are down).
+    pub probe_interval: Millis,
+    /// How long the preferred site must answer probes before a switchback is scheduled.
+    pub hold_down: Millis,
+    /// Width of the random window the switchback lands in.
+    pub spread: Millis,
+    /// First backoff window when all sites are down.
+    pub backoff_base: Millis,
+    /// Largest backoff window when all sites are down.
+    pub backoff_cap: Millis,
+    /// How late a deadline may fire before the host counts as having been frozen.
+    pub wake_gap: Millis,
+    /// How long a woken host gets to recheck before a deadline is acted on.
+    pub recheck_grace: Millis,
+    /// How long to wait on one Config Server Proxy at bootstrap.
+    pub bootstrap_connect_timeout: Millis,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            site_timeout: 60_000,
+            endpoint_timeout: 30_000,
+            probe_interval: 10_000,
+            hold_down: 60_000,
+            spread: 30_000,
+            backoff_base: 5_000,
+            backoff_cap: 60_000,
+            wake_gap: 5_000,
+            recheck_grace: 10_000,
+            bootstrap_connect_timeout: 10_000,
+        }
+    }
+}
+
+/// Every `disaster-recovery.*` and `continuity.*` option this crate knows.
+pub(crate) const KNOWN_OPTIONS: &[&str] = &[
+    ENABLED,
+    PREFERRED_SITE,
+    PEER_SITE,
+    TIMEOUT,
+    WAIT_FOR_SIPPHONE_TIMEOUT,
+    AUTO_RESTORE,
+    SITE,
+    NAME,
+    RESTORE_PROBE_INTERVAL,
+    RESTORE_HOLD_DOWN,
+    RESTORE_SPREAD,
+    RESTORE_WHEN_IDLE,
+    BACKOFF_BASE,
+    BACKOFF_CAP,
+    WAKE_GAP,
+    RECHECK_GRACE,
+    BOOTSTRAP_CONNECT_TIMEOUT,
+];
+
+/// The desktop option hierarchy: Person > Agent Group > Tenant > Application.
+pub(crate) struct Hierarchy<'a> {
+    /// Most specific first, with a description for diagnostics.
+    layers: Vec<(String, &'a ConfigObject)>,
+}
+
+impl<'a> Hierarchy<'a> {
+    pub(crate) fn new(bundle: &'a Bundle) -> Hierarchy<'a> {
+        let mut layers = Vec::new();
+        if let Some(person) = &bundle.person {
+            layers.push((format!("person {}", person.name), person));
+        }
+        // Among agent groups, the one whose name sorts last wins.
+        let mut groups: Vec<&ConfigObject> = bundle.agent_groups.iter().collect();
+        groups.sort_by(|a, b| b.name.cmp(&a.name));
+        for group in groups {
+            layers.push((format!("agent group {}", group.name), group));
+        }
+        if let Some(tenant) = &bundle.tenant {
+            layers.push((format!("tenant {}", tenant.name), tenant));
+        }
+        if let Some(application) = &bundle.application {
+            layers.push((format!("application {}", application.name), application));
+        }
+        Hierarchy { layers }
+    }
+
+    /// The most specific value of an option, and the object it came from.
+    pub(crate) fn get(&self, section: &str, option: &str) -> Option<(&'a OptionValue, &str)> {
+        self.layers.iter().find_map(|(object, layer)| {
+            let value = layer.options.get(section)?.get(option)?;
+            Some((value, object.as_str()))
+        })
+    }
+
+    /// A string option, trimmed; empty counts as unset.
+    pub(crate) fn string(&self, section: &str, option: &str) -> Option<String> {
+        let (value, _) = self.get(section, option)?;
+        let value = value.as_str().trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    }
+
+    /// A boolean option, or `default` when unset.
+    pub(crate) fn boolean(
+        &self,
+        section: &str,
+        option: &str,
+        default: bool,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let Some((value, object)) = self.get(section, option) else {
+            return default;
+        };
+        match value.as_str().trim().to_ascii_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            other => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-boolean",
+                        format!("`{other}` is not a boolean: set it to `true` or `false`"),
+                    )
+                    .on(object)
+                    .option(section, option),
+                );
+                default
+            }
+        }
+    }
+
+    /// A number of seconds, returned in milliseconds, or `default_ms` when unset.
+    pub(crate) fn seconds(
+        &self,
+        section: &str,
+        option: &str,
+        default_ms: Millis,
+        allow_zero: bool,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Millis {
+        let Some((value, object)) = self.get(section, option) else {
+            return default_ms;
+        };
+        let text = value.as_str().trim();
+        let kind = if allow_zero {
+            "a whole number of seconds (0 or more)"
+        } else {
+            "a positive whole number of seconds"
+        };
+        let problem = match text.parse::<u64>() {
+            Ok(0) if !allow_zero => Some(format!("`{text}` is not {kind}: set it to 1 or more")),
+            Ok(n) if n > MAX_SECONDS => Some(format!(
+                "`{text}` seconds is more than the largest accepted value, {MAX_SECONDS} (one week)"
+            )),
+            Ok(n) => return n * 1000,
+            Err(_) => Some(format!(
+                "`{text}` is not {kind}: write digits only, as in `30`"
+            )),
+        };
+        if let Some(message) = problem {
+            diagnostics.push(
+                Diagnostic::error("invalid-integer", message)
+                    .on(object)
+                    .option(section, option),
+            );
+        }
+        default_ms
+    }
+}
+
+impl Timing {
+    /// Reads every timing option of `section`, reporting malformed values.
+    pub(crate) fn from_options(
+        options: &Hierarchy<'_>,
+        section: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Timing {
+        let d = Timing::default();
+        let mut secs = |option, default, allow_zero| {
+            options.seconds(section, option, default, allow_zero, diagnostics)
+        };
+        let timing = Timing {
+            site_timeout: secs(TIMEOUT, d.site_timeout, false),
+            endpoint_timeout: secs(WAIT_FOR_SIPPHONE_TIMEOUT, d.endpoint_timeout, false),
+            probe_interval: secs(RESTORE_PROBE_INTERVAL, d.probe_interval, false),
+            hold_down: secs(RESTORE_HOLD_DOWN, d.hold_down, true),
+            spread: secs(RESTORE_SPREAD, d.spread, true),
+            backoff_base: secs(BACKOFF_BASE, d.backoff_base, false),
+            backoff_cap: secs(BACKOFF_CAP, d.backoff_cap, false),
+            wake_gap: secs(WAKE_GAP, d.wake_gap, true),
+            recheck_grace: secs(RECHECK_GRACE, d.recheck_grace, false),
+            bootstrap_connect_timeout: secs(
+                BOOTSTRAP_CONNECT_TIMEOUT,
+                d.bootstrap_connect_timeout,
+                false,
+            ),
+        };
+        if timing.backoff_cap < timing.backoff_base {
+            diagnostics.push(
+                Diagnostic::error(
+                    "backoff-cap-below-base",
+                    format!(
+                        "the backoff cap ({} s) is below the backoff base ({} s): raise `{BACKOFF_CAP}` or lower `{BACKOFF_BASE}`",
+                        timing.backoff_cap / 1000,
+                        timing.backoff_base / 1000
+                    ),
+                )
+                .option(section, BACKOFF_CAP),
+            );
+        }
+        timing
+    }
+}

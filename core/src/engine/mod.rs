@@ -1,0 +1,653 @@
+//! The sans-IO failover engine.
+
+mod flow;
+mod rng;
+mod status;
+mod timer;
+
+use std::collections::VecDeque;
+
+use crate::config::{
+    self, BootstrapPlan, Bundle, Diagnostic, Local, ResolvedPolicy, Timing, Validated,
+};
+use crate::error::Error;
+use crate::types::{Member, Millis, Name, Phase, Reason, Role, Service, ServiceSet};
+use crate::vocab::{Input, Output};
+
+use rng::Rng;
+pub use status::{Ignored, LinkState, NextTimer, PendingSwitch, ServiceStatus, Status};
+pub use timer::TimerKind;
+use timer::Timers;
+
+/// The failover engine for one desktop.
+///
+/// The engine is a state machine with one owner and no callbacks. It never
+/// reads a clock and never draws OS randomness: time is the host's monotonic
+/// count of milliseconds, passed as `now` to every call, and randomness comes
+/// from the seed given to [`Engine::new`]. The same bundle, seed and timed
+/// inputs always produce the same outputs.
+///
+/// The methods fall into three groups:
+///
+/// - **`handle_*(…, now)`** feed it what happened: [`handle_input`] takes
+///   any [`Input`]; each input also has a typed method
+///   ([`handle_link_down`], …) that borrows names instead of taking them,
+///   and [`handle_timeout`] tells it a deadline has come.
+/// - **`poll_*`** take out what it decided: [`poll_output`] returns the next
+///   [`Output`] until there is none; [`poll_timeout`] returns when
+///   [`handle_timeout`] must next be called.
+/// - **getters** take `&self`: [`status`], [`phase`], [`next_timer`], [`now`].
+///
+/// After every `handle_*` call the host drains [`poll_output`], then asks
+/// [`poll_timeout`] again. The crate docs show the run loop.
+///
+/// [`handle_input`]: Engine::handle_input
+/// [`handle_link_down`]: Engine::handle_link_down
+/// [`handle_timeout`]: Engine::handle_timeout
+/// [`poll_output`]: Engine::poll_output
+/// [`poll_timeout`]: Engine::poll_timeout
+/// [`status`]: Engine::status
+/// [`phase`]: Engine::phase
+/// [`next_timer`]: Engine::next_timer
+/// [`now`]: Engine::now
+#[derive(Clone, Debug)]
+pub struct Engine {
+    /// The policy in force; `None` until a bootstrapping engine loads its configuration.
+    policy: Option<ResolvedPolicy>,
+    /// Set while the engine has only its local configuration.
+    bootstrap: Option<BootstrapPlan>,
+    /// The local configuration, merged under a bundle loaded at bootstrap.
+    local: Local,
+    warnings: Vec<Diagnostic>,
+    state: State,
+    timers: Timers,
+    outputs: VecDeque<Output>,
+    rng: Rng,
+    now: Millis,
+    /// Sites that failed in a row without becoming active (rule 5).
+    failed_in_row: u8,
+    /// Set by a manual switch, cleared by the next failure-driven one (rule 7).
+    pinned: bool,
+    interactions: Vec<Name>,
+    ignored: Ignored,
+    /// The (phase, site, role) last announced with `phase_changed`.
+    announced: (Phase, Option<Name>, Option<Role>),
+}
+
+/// What the engine is doing; each state carries its own data.
+#[derive(Clone, Debug)]
+enum State {
+    Idle,
+    Bootstrapping(Bootstrap),
+    Connected(Connection),
+    /// All sites down, waiting out a backoff before the next attempt.
+    Waiting {
+        next: Role,
+        all_down: AllDown,
+    },
+    Stopped,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Bootstrap {
+    /// Index into the plan's Configuration Server Proxies.
+    index: usize,
+    /// Completed rounds over every proxy.
+    round: u32,
+    /// Whether the current proxy's link is up (the host is reading the configuration).
+    linked: bool,
+    /// Whether the engine is waiting out a backoff between rounds.
+    backing_off: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Connection {
+    site: Role,
+    /// When the connect was issued.
+    since: Millis,
+    /// Whether every trigger service has been up since the connect.
+    active: bool,
+    /// `[service][member]` link states.
+    links: [[LinkState; 2]; 3],
+    endpoint_registered: bool,
+    /// Set while this connection is an attempt made with all sites down.
+    all_down: Option<AllDown>,
+    restore: RestoreProgress,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct AllDown {
+    /// Failed attempts since all sites went down (drives the backoff).
+    attempt: u32,
+    /// The reason of the failure that brought all sites down.
+    reason: Reason,
+}
+
+/// Auto-restore progress while on the peer (rule 6).
+#[derive(Clone, Copy, Debug, Default)]
+struct RestoreProgress {
+    /// A probe was emitted and not answered yet.
+    probe_outstanding: bool,
+    /// Since when the preferred site has answered every probe.
+    healthy_since: Option<Millis>,
+    /// The switchback fell due at this time but waits for interactions to end.
+    due: Option<Millis>,
+}
+
+impl Connection {
+    fn new(site: Role, now: Millis, all_down: Option<AllDown>) -> Connection {
+        Connection {
+            site,
+            since: now,
+            active: false,
+            links: [[LinkState::Unknown; 2]; 3],
+            endpoint_registered: false,
+            all_down,
+            restore: RestoreProgress::default(),
+        }
+    }
+
+    fn service_up(&self, service: Service) -> bool {
+        self.links[service.index()].contains(&LinkState::Up)
+    }
+
+    fn triggers_up(&self, triggers: ServiceSet) -> bool {
+        triggers.iter().all(|s| self.service_up(s))
+    }
+}
+
+impl Engine {
+    /// Creates an engine for one desktop, idle until [`handle_start`](Engine::handle_start).
+    ///
+    /// A bundle holding only the `local` section makes the engine bootstrap
+    /// (rule 1); a full bundle is resolved and validated now.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] with the diagnostics when the bundle does not validate.
+    pub fn new(bundle: Bundle, seed: u64) -> Result<Engine, Error> {
+        let (policy, bootstrap, warnings) = if bundle.is_local_only() {
+            let plan = config::bootstrap_plan(&bundle)
+                .map_err(|diagnostics| Error::Invalid { diagnostics })?;
+            (None, Some(plan), Vec::new())
+        } else {
+            let Validated { policy, warnings } =
+                config::validate(&bundle).map_err(|diagnostics| Error::Invalid { diagnostics })?;
+            (Some(policy), None, warnings)
+        };
+        Ok(Engine {
+            policy,
+            bootstrap,
+            local: bundle.local,
+            warnings,
+            state: State::Idle,
+            timers: Timers::default(),
+            outputs: VecDeque::with_capacity(16),
+            rng: Rng::new(seed),
+            now: 0,
+            failed_in_row: 0,
+            pinned: false,
+            interactions: Vec::with_capacity(4),
+            ignored: Ignored::default(),
+            announced: (Phase::Idle, None, None),
+        })
+    }
+
+    /// Feeds any input; dispatches to the typed `handle_*` method.
+    pub fn handle_input(&mut self, input: Input, now: Millis) {
+        match input {
+            Input::Start => self.handle_start(now),
+            Input::ConfigLoaded { bundle } => self.handle_config_loaded(*bundle, now),
+            Input::LinkUp {
+                site,
+                service,
+                member,
+            } => self.handle_link_up(&site, service, member, now),
+            Input::LinkDown {
+                site,
+                service,
+                member,
+            } => self.handle_link_down(&site, service, member, now),
+            Input::EndpointRegistered { site } => self.handle_endpoint_registered(&site, now),
+            Input::EndpointUnregistered { site } => self.handle_endpoint_unregistered(&site, now),
+            Input::ProbeResult { site, ok } => self.handle_probe_result(&site, ok, now),
+            Input::InteractionStarted { id } => self.handle_interaction_started(id, now),
+            Input::InteractionEnded { id } => self.handle_interaction_ended(&id, now),
+            Input::SwitchRequested { site } => self.handle_switch_requested(&site, now),
+            Input::Resumed => self.handle_resumed(now),
+            Input::Stop => self.handle_stop(now),
+        }
+    }
+
+    /// `start`: bootstrap, or connect to the preferred site.
+    pub fn handle_start(&mut self, now: Millis) {
+        let now = self.advance(now);
+        match self.state {
+            State::Idle => {}
+            State::Stopped => return self.ignore_out_of_phase(),
+            _ => return self.ignore_duplicate(),
+        }
+        if self.policy.is_some() {
+            self.connect(Role::Preferred, now, None);
+        } else {
+            self.state = State::Bootstrapping(Bootstrap {
+                index: 0,
+                round: 0,
+                linked: false,
+                backing_off: false,
+            });
+            self.try_config_server(now);
+        }
+        self.settle(now);
+    }
+
+    /// `config_loaded`: a configuration read from a Configuration Server (rules 1 and 12).
+    pub fn handle_config_loaded(&mut self, bundle: Bundle, now: Millis) {
+        let now = self.advance(now);
+        if matches!(self.state, State::Stopped) {
+            return self.ignore_out_of_phase();
+        }
+        let mut bundle = bundle;
+        if bundle.local.sites.is_empty() {
+            bundle.local = self.local.clone();
+        }
+        let validated = if bundle.is_local_only() {
+            Err(vec![Diagnostic::error(
+                "no-server-applications",
+                "the loaded configuration names no server application: load the bundle with its \
+                 `servers` (and `desktop_applications`), not only its `local` section",
+            )])
+        } else {
+            config::validate(&bundle)
+        };
+        let bootstrapping = matches!(self.state, State::Bootstrapping(_));
+        match validated {
+            Err(diagnostics) => {
+                self.emit(Output::ConfigError { diagnostics });
+                if bootstrapping {
+                    self.timers.clear_all();
+                    self.state = State::Stopped;
+                }
+            }
+            Ok(Validated { policy, warnings }) => {
+                self.warnings = warnings;
+                self.local = bundle.local;
+                if bootstrapping {
+                    self.timers.clear_all();
+                    self.bootstrap = None;
+                    self.policy = Some(policy);
+                    self.connect(Role::Preferred, now, None);
+                } else {
+                    self.reconfigure(policy, now);
+                }
+            }
+        }
+        self.settle(now);
+    }
+
+    /// `link_up`: a connection to one member of a site's service came up.
+    pub fn handle_link_up(&mut self, site: &str, service: Service, member: Member, now: Millis) {
+        self.link(site, service, member, LinkState::Up, now);
+    }
+
+    /// `link_down`: a connection to one member of a site's service went down.
+    pub fn handle_link_down(&mut self, site: &str, service: Service, member: Member, now: Millis) {
+        self.link(site, service, member, LinkState::Down, now);
+    }
+
+    /// `endpoint_registered`: the SIP endpoint registered at `site`.
+    pub fn handle_endpoint_registered(&mut self, site: &str, now: Millis) {
+        self.endpoint(site, true, now);
+    }
+
+    /// `endpoint_unregistered`: the SIP endpoint lost its registration at `site`.
+    pub fn handle_endpoint_unregistered(&mut self, site: &str, now: Millis) {
+        self.endpoint(site, false, now);
+    }
+
+    /// `probe_result`: the answer to a `probe`.
+    pub fn handle_probe_result(&mut self, site: &str, ok: bool, now: Millis) {
+        let now = self.advance(now);
+        let Some(role) = self.role_of(site) else {
+            return self.ignore_unknown();
+        };
+        if self.probe_answered(role, ok, now) {
+            self.settle(now);
+        } else {
+            self.ignore_out_of_phase();
+        }
+    }
+
+    /// `interaction_started`: a call or other interaction started.
+    pub fn handle_interaction_started(&mut self, id: Name, now: Millis) {
+        self.advance(now);
+        if matches!(self.state, State::Stopped) {
+            return self.ignore_out_of_phase();
+        }
+        if self.interactions.contains(&id) {
+            return self.ignore_duplicate();
+        }
+        self.interactions.push(id);
+    }
+
+    /// `interaction_ended`: an interaction ended; the last one may release a deferred switchback.
+    pub fn handle_interaction_ended(&mut self, id: &str, now: Millis) {
+        let now = self.advance(now);
+        if matches!(self.state, State::Stopped) {
+            return self.ignore_out_of_phase();
+        }
+        let Some(index) = self.interactions.iter().position(|i| &**i == id) else {
+            return self.ignore_unknown();
+        };
+        self.interactions.remove(index);
+        if self.interactions.is_empty() {
+            self.release_deferred_restore(now);
+        }
+        self.settle(now);
+    }
+
+    /// `switch_requested`: switch to `site` now and pin the desktop there (rule 7).
+    pub fn handle_switch_requested(&mut self, site: &str, now: Millis) {
+        let now = self.advance(now);
+        let Some(target) = self.role_of(site) else {
+            return self.ignore_unknown();
+        };
+        if !self.enabled() {
+            return self.ignore_out_of_phase();
+        }
+        match &self.state {
+            State::Connected(conn) if conn.site == target => return self.ignore_duplicate(),
+            State::Connected(_) => self.switch(target, Reason::Manual, None, now),
+            State::Waiting { .. } => self.connect(target, now, None),
+            _ => return self.ignore_out_of_phase(),
+        }
+        self.pinned = true;
+        self.failed_in_row = 0;
+        self.settle(now);
+    }
+
+    /// `resumed`: the host was frozen; recheck before acting on old evidence (rule 9).
+    pub fn handle_resumed(&mut self, now: Millis) {
+        let now = self.advance(now);
+        let State::Connected(conn) = &self.state else {
+            return self.ignore_out_of_phase();
+        };
+        let site = conn.site;
+        let grace = now.saturating_add(self.timing().recheck_grace);
+        for kind in [
+            TimerKind::SiteTimeout,
+            TimerKind::EndpointTimeout,
+            TimerKind::Restore,
+        ] {
+            if let Some(deadline) = self.timers.get(kind) {
+                self.timers
+                    .arm(kind, deadline.at.max(grace), deadline.announced);
+            }
+        }
+        self.emit(Output::Recheck {
+            site: self.site_name(site),
+        });
+    }
+
+    /// `stop`: unregister, disconnect, and ignore every later input (rule 13).
+    pub fn handle_stop(&mut self, now: Millis) {
+        let now = self.advance(now);
+        match &self.state {
+            State::Stopped => return self.ignore_duplicate(),
+            State::Connected(conn) => {
+                let site = conn.site;
+                self.leave(site);
+            }
+            _ => {}
+        }
+        self.timers.clear_all();
+        self.state = State::Stopped;
+        self.settle(now);
+    }
+
+    /// Handles every deadline due at `now`. A call with nothing due changes nothing.
+    ///
+    /// A switch deadline handled more than the wake gap late is not acted on:
+    /// the host was frozen, so the engine emits `recheck` and re-arms it at
+    /// `now` + recheck grace (rule 9).
+    pub fn handle_timeout(&mut self, now: Millis) {
+        let now = self.advance(now);
+        let mut rechecked = false;
+        // Each pass takes one deadline out of the table; a handler arms new
+        // ones at `now` at most once in a row (a zero spread or backoff), so
+        // this bound is never reached in practice and never spins.
+        for _ in 0..32 {
+            let Some((at, kind)) = self.timers.next() else {
+                break;
+            };
+            if at > now {
+                break;
+            }
+            let Some(deadline) = self.timers.take(kind) else {
+                break;
+            };
+            if kind.switches() && now - deadline.at > self.timing().wake_gap {
+                let grace = now.saturating_add(self.timing().recheck_grace);
+                self.timers.arm(kind, grace, deadline.announced);
+                if !rechecked {
+                    rechecked = true;
+                    if let Some(site) = self.current_site() {
+                        self.emit(Output::Recheck {
+                            site: self.site_name(site),
+                        });
+                    }
+                }
+                continue;
+            }
+            self.fire(kind, deadline.at, now);
+            self.settle(now);
+        }
+    }
+
+    /// The next output, or `None` when all have been taken.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.outputs.pop_front()
+    }
+
+    /// When [`handle_timeout`](Engine::handle_timeout) must next be called.
+    ///
+    /// While outputs are waiting to be polled this answers the current time,
+    /// so a host that forgot to drain them is not put to sleep. After a
+    /// deadline is handled it always moves past it.
+    pub fn poll_timeout(&self) -> Option<Millis> {
+        if !self.outputs.is_empty() {
+            return Some(self.now);
+        }
+        self.timers.next().map(|(at, _)| at)
+    }
+
+    /// The next deadline and what it is for.
+    pub fn next_timer(&self) -> Option<NextTimer> {
+        self.timers
+            .next()
+            .map(|(at, timer)| NextTimer { at, timer })
+    }
+
+    /// The latest time the engine has seen.
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    /// The current phase.
+    pub fn phase(&self) -> Phase {
+        match &self.state {
+            State::Idle => Phase::Idle,
+            State::Bootstrapping(_) => Phase::Bootstrapping,
+            State::Connected(conn) if conn.all_down.is_some() => Phase::AllSitesDown,
+            State::Connected(conn) if conn.active => Phase::Active,
+            State::Connected(_) => Phase::Connecting,
+            State::Waiting { .. } => Phase::AllSitesDown,
+            State::Stopped => Phase::Stopped,
+        }
+    }
+
+    /// The policy in force, if the configuration has been loaded.
+    pub fn policy(&self) -> Option<&ResolvedPolicy> {
+        self.policy.as_ref()
+    }
+
+    /// Warnings found when the policy in force was validated.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// Counters of inputs that changed nothing.
+    pub fn ignored(&self) -> Ignored {
+        self.ignored
+    }
+
+    /// A snapshot of everything the engine knows.
+    pub fn status(&self) -> Status {
+        let connection = match &self.state {
+            State::Connected(conn) => Some(conn),
+            _ => None,
+        };
+        let triggers = self
+            .policy
+            .as_ref()
+            .map_or(ServiceSet::EMPTY, |p| p.triggers);
+        let services = Service::ALL
+            .into_iter()
+            .map(|service| {
+                let [primary, backup] =
+                    connection.map_or([LinkState::Unknown; 2], |c| c.links[service.index()]);
+                ServiceStatus {
+                    service,
+                    primary,
+                    backup,
+                    up: connection.is_some_and(|c| c.service_up(service)),
+                    trigger: triggers.contains(service),
+                }
+            })
+            .collect();
+        let site = self.current_site();
+        Status {
+            phase: self.phase(),
+            site: site.map(|s| self.site_name(s)),
+            role: site,
+            connected_since: connection.map(|c| c.since),
+            pending: self.pending_switch(),
+            services,
+            endpoint_registered: connection.is_some_and(|c| c.endpoint_registered),
+            interactions: self.interactions.clone(),
+            pinned: self.pinned,
+            next_timer: self.next_timer(),
+            ignored: self.ignored,
+        }
+    }
+
+    fn pending_switch(&self) -> Option<PendingSwitch> {
+        let State::Connected(conn) = &self.state else {
+            return None;
+        };
+        let other = self.other(conn.site)?;
+        let failure = [TimerKind::SiteTimeout, TimerKind::EndpointTimeout]
+            .into_iter()
+            .filter_map(|kind| self.timers.get(kind).map(|d| (d.at, kind)))
+            .min();
+        if let Some((at, kind)) = failure {
+            let reason = flow::failure_reason(kind);
+            return Some(PendingSwitch {
+                to: self.site_name(other),
+                at,
+                reason,
+            });
+        }
+        let restore_at = self
+            .timers
+            .get(TimerKind::Restore)
+            .map(|d| d.at)
+            .or(conn.restore.due)?;
+        Some(PendingSwitch {
+            to: self.site_name(Role::Preferred),
+            at: restore_at,
+            reason: Reason::AutoRestore,
+        })
+    }
+
+    // ---- small helpers shared by the handlers and the flow ----
+
+    /// Moves engine time forward to `now`; time that goes backwards counts as the last time seen.
+    fn advance(&mut self, now: Millis) -> Millis {
+        self.now = self.now.max(now);
+        self.now
+    }
+
+    fn timing(&self) -> Timing {
+        match (&self.policy, &self.bootstrap) {
+            (Some(policy), _) => policy.timing,
+            (None, Some(plan)) => plan.timing,
+            (None, None) => Timing::default(),
+        }
+    }
+
+    fn enabled(&self) -> bool {
+        self.policy.as_ref().is_some_and(|p| p.enabled)
+    }
+
+    fn role_of(&self, site: &str) -> Option<Role> {
+        let policy = self.policy.as_ref()?;
+        if &*policy.preferred == site {
+            Some(Role::Preferred)
+        } else if policy.peer.as_deref() == Some(site) {
+            Some(Role::Peer)
+        } else {
+            None
+        }
+    }
+
+    /// The name of the site playing `role`.
+    ///
+    /// Only called for roles the policy has: the preferred site always, the
+    /// peer only through [`Engine::other`], which checks it exists.
+    fn site_name(&self, role: Role) -> Name {
+        let Some(policy) = &self.policy else {
+            return Name::from("");
+        };
+        match role {
+            Role::Preferred => policy.preferred.clone(),
+            Role::Peer => policy
+                .peer
+                .clone()
+                .unwrap_or_else(|| policy.preferred.clone()),
+        }
+    }
+
+    /// The other site, if the policy has two.
+    fn other(&self, role: Role) -> Option<Role> {
+        let policy = self.policy.as_ref()?;
+        policy.peer.as_ref()?;
+        Some(match role {
+            Role::Preferred => Role::Peer,
+            Role::Peer => Role::Preferred,
+        })
+    }
+
+    fn current_site(&self) -> Option<Role> {
+        match &self.state {
+            State::Connected(conn) => Some(conn.site),
+            _ => None,
+        }
+    }
+
+    fn emit(&mut self, output: Output) {
+        self.outputs.push_back(output);
+    }
+
+    fn ignore_duplicate(&mut self) {
+        self.ignored.duplicate += 1;
+    }
+
+    fn ignore_unknown(&mut self) {
+        self.ignored.unknown += 1;
+    }
+
+    fn ignore_out_of_phase(&mut self) {
+        self.ignored.out_of_phase += 1;
+    }
+}

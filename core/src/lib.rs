@@ -1,0 +1,102 @@
+//! Continuity's deterministic failover engine for two-site SIP Business
+//! Continuity agent desktops.
+//!
+//! An agent desktop has a *preferred* site and a *peer* site, each running
+//! HA pairs of SIP Server, Stat Server and Configuration Server. When the
+//! desktop's site fails, the [`Engine`] decides when to switch the desktop
+//! and its SIP phone to the peer site, and when to come back. It does no I/O
+//! at all: the host (a browser desktop through the WebAssembly package, a
+//! thick client through the native shim, or the scenario runner) feeds it
+//! what happened and carries out the commands it emits.
+//!
+//! # Time
+//!
+//! All time is an input. The host passes `now` — milliseconds on any
+//! monotonic clock it likes — as the last argument of every `handle_*`
+//! call; the engine never reads a clock and never draws OS randomness
+//! (randomness comes from the seed given to [`Engine::new`]). Time that goes
+//! backwards is treated as the last time seen. That is what makes tests run
+//! in virtual time, faster than real time, and traces replay byte for byte.
+//!
+//! # Run loop
+//!
+//! 1. Create the engine from a [`Bundle`] and a seed, then `handle_start(now)`.
+//! 2. Drain [`Engine::poll_output`] until it returns `None`, carrying out each
+//!    command (`connect`, `register_endpoint`, …) and showing each notice.
+//! 3. Ask [`Engine::poll_timeout`] for the next deadline and sleep until it,
+//!    or until something happens.
+//! 4. If something happened, call the matching `handle_*(…, now)`; if the
+//!    deadline came, call [`Engine::handle_timeout`]`(now)`.
+//! 5. Go to 2.
+//!
+//! ```no_run
+//! use continuity_core::{Bundle, Engine, Input, Output};
+//!
+//! # fn next_event(_deadline: Option<u64>) -> (Option<Input>, u64) { unimplemented!() }
+//! # fn carry_out(_output: Output) {}
+//! let bundle = Bundle::from_json(&std::fs::read_to_string("bundle.json")?)?;
+//! let mut engine = Engine::new(bundle, 7)?;
+//! engine.handle_start(0);
+//! loop {
+//!     while let Some(output) = engine.poll_output() {
+//!         carry_out(output);
+//!     }
+//!     // Wait for an event or the deadline, whichever comes first.
+//!     match next_event(engine.poll_timeout()) {
+//!         (Some(input), now) => engine.handle_input(input, now),
+//!         (None, now) => engine.handle_timeout(now),
+//!     }
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Scenarios
+//!
+//! A [`Scenario`] drives an engine through timed inputs in virtual time and
+//! yields a trace ([`trace::render`]): the contract shared by the native
+//! command-line tool and the WebAssembly package.
+//!
+//! ```
+//! use continuity_core::{Scenario, trace};
+//!
+//! let scenario = Scenario::from_json(r#"{
+//!   "bundle": { "version": 1,
+//!     "local": { "sites": [ { "name": "SiteA" } ] },
+//!     "servers": [ { "name": "SIPS_A", "type": "sip-server",
+//!       "options": { "interaction-workspace": { "disaster-recovery.site": "SiteA" } } } ] },
+//!   "steps": [ { "at": 0, "input": { "type": "start" } } ] }"#)?;
+//! let bundle = scenario.inline_bundle().cloned().unwrap();
+//! let lines = scenario.run(bundle)?;
+//! assert_eq!(
+//!     trace::render(&lines).lines().next(),
+//!     Some(r#"{"at": 0, "output": {"type": "connect", "site": "SiteA"}}"#)
+//! );
+//! # Ok::<(), continuity_core::Error>(())
+//! ```
+//!
+//! # Panics
+//!
+//! Nothing reachable from input panics: malformed data is an [`Error`], and
+//! inputs that make no sense in the current state are ignored and counted
+//! ([`Engine::ignored`]). The few `expect`s state the invariant they rely on.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod config;
+mod engine;
+mod error;
+pub mod scenario;
+pub mod trace;
+mod types;
+mod vocab;
+
+pub use config::{Bundle, Diagnostic, ResolvedPolicy, Severity, validate};
+pub use engine::{
+    Engine, Ignored, LinkState, NextTimer, PendingSwitch, ServiceStatus, Status, TimerKind,
+};
+pub use error::Error;
+pub use scenario::{BundleSource, Scenario, Step};
+pub use trace::TraceLine;
+pub use types::{Member, Millis, Name, Phase, Reason, Role, Service, ServiceSet};
+pub use vocab::{Input, Output};

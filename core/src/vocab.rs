@@ -1,0 +1,283 @@
+//! The engine's inputs and outputs, serialized as JSON objects tagged by `"type"`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Bundle, Diagnostic};
+use crate::types::{Member, Millis, Name, Phase, Reason, Role, Service};
+
+/// Something that happened in the world, handed to the engine by the host.
+///
+/// Each variant has a typed `handle_*` method on [`Engine`](crate::Engine)
+/// too; [`Engine::handle_input`](crate::Engine::handle_input) dispatches this
+/// enum to them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Input {
+    /// Start the engine: bootstrap or connect to the preferred site.
+    Start,
+    /// The configuration read from a Configuration Server, merged over the local one.
+    ConfigLoaded {
+        /// The bundle that was read.
+        bundle: Box<Bundle>,
+    },
+    /// A connection to one member of a site's service came up.
+    LinkUp {
+        /// The site.
+        site: Name,
+        /// The service.
+        service: Service,
+        /// Which member of the HA pair.
+        member: Member,
+    },
+    /// A connection to one member of a site's service went down.
+    LinkDown {
+        /// The site.
+        site: Name,
+        /// The service.
+        service: Service,
+        /// Which member of the HA pair.
+        member: Member,
+    },
+    /// The SIP endpoint registered at a site.
+    EndpointRegistered {
+        /// The site.
+        site: Name,
+    },
+    /// The SIP endpoint lost or failed its registration at a site.
+    EndpointUnregistered {
+        /// The site.
+        site: Name,
+    },
+    /// The answer to a [`Output::Probe`].
+    ProbeResult {
+        /// The probed site.
+        site: Name,
+        /// Whether the site answered as healthy.
+        ok: bool,
+    },
+    /// A call or other interaction started on the desktop.
+    InteractionStarted {
+        /// The host's identifier for the interaction.
+        id: Name,
+    },
+    /// An interaction ended.
+    InteractionEnded {
+        /// The identifier given in `interaction_started`.
+        id: Name,
+    },
+    /// The agent (or an administrator) asked to switch to a site now.
+    SwitchRequested {
+        /// The site to switch to.
+        site: Name,
+    },
+    /// The host was frozen (sleep, background tab) and runs again.
+    Resumed,
+    /// Stop: unregister, disconnect, and ignore everything afterwards.
+    Stop,
+}
+
+impl Input {
+    /// The wire name of this input's type, as in `"link_down"`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Input::Start => "start",
+            Input::ConfigLoaded { .. } => "config_loaded",
+            Input::LinkUp { .. } => "link_up",
+            Input::LinkDown { .. } => "link_down",
+            Input::EndpointRegistered { .. } => "endpoint_registered",
+            Input::EndpointUnregistered { .. } => "endpoint_unregistered",
+            Input::ProbeResult { .. } => "probe_result",
+            Input::InteractionStarted { .. } => "interaction_started",
+            Input::InteractionEnded { .. } => "interaction_ended",
+            Input::SwitchRequested { .. } => "switch_requested",
+            Input::Resumed => "resumed",
+            Input::Stop => "stop",
+        }
+    }
+}
+
+/// What the engine asks of the host, or tells it.
+///
+/// Commands (`connect_config_server` to `recheck`) must be carried out by the
+/// host; notices (`phase_changed` to `config_error`) are for the UI and logs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Output {
+    /// Bootstrap: connect to one member of a site's Configuration Server Proxy pair.
+    ConnectConfigServer {
+        /// The site.
+        site: Name,
+        /// Which member of the pair.
+        member: Member,
+    },
+    /// Connect the desktop to every service of a site.
+    Connect {
+        /// The site.
+        site: Name,
+    },
+    /// Close every connection to a site.
+    Disconnect {
+        /// The site.
+        site: Name,
+    },
+    /// Register the SIP endpoint at a site.
+    RegisterEndpoint {
+        /// The site.
+        site: Name,
+    },
+    /// Unregister the SIP endpoint from a site.
+    UnregisterEndpoint {
+        /// The site.
+        site: Name,
+    },
+    /// Check whether a site is healthy and answer with `probe_result`.
+    Probe {
+        /// The site.
+        site: Name,
+    },
+    /// The host was frozen: verify the connections to a site and report what changed.
+    Recheck {
+        /// The site.
+        site: Name,
+    },
+    /// The phase changed.
+    PhaseChanged {
+        /// The new phase.
+        phase: Phase,
+        /// The site the desktop is on, if any.
+        site: Option<Name>,
+        /// That site's role, if any.
+        role: Option<Role>,
+    },
+    /// A switch is scheduled.
+    SwitchoverPending {
+        /// The site the desktop is on.
+        from: Name,
+        /// The site it will switch to.
+        to: Name,
+        /// Why.
+        reason: Reason,
+        /// When, unless cancelled first.
+        at: Millis,
+    },
+    /// A scheduled switch will not happen.
+    SwitchoverCancelled {
+        /// The site it would have switched to.
+        to: Name,
+        /// The reason it was scheduled for.
+        reason: Reason,
+    },
+    /// The desktop switched sites.
+    Switched {
+        /// The site it left.
+        from: Name,
+        /// The site it is connecting to.
+        to: Name,
+        /// Why.
+        reason: Reason,
+    },
+    /// Neither site could be reached; the next attempt is at `retry_at`.
+    AllSitesDown {
+        /// When the next connection attempt starts.
+        retry_at: Millis,
+    },
+    /// A configuration did not validate.
+    ConfigError {
+        /// What is wrong, and how to fix it.
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+impl Output {
+    /// The wire name of this output's type, as in `"switched"`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Output::ConnectConfigServer { .. } => "connect_config_server",
+            Output::Connect { .. } => "connect",
+            Output::Disconnect { .. } => "disconnect",
+            Output::RegisterEndpoint { .. } => "register_endpoint",
+            Output::UnregisterEndpoint { .. } => "unregister_endpoint",
+            Output::Probe { .. } => "probe",
+            Output::Recheck { .. } => "recheck",
+            Output::PhaseChanged { .. } => "phase_changed",
+            Output::SwitchoverPending { .. } => "switchover_pending",
+            Output::SwitchoverCancelled { .. } => "switchover_cancelled",
+            Output::Switched { .. } => "switched",
+            Output::AllSitesDown { .. } => "all_sites_down",
+            Output::ConfigError { .. } => "config_error",
+        }
+    }
+
+    /// Whether the host must act on this output (as opposed to a notice).
+    pub fn is_command(&self) -> bool {
+        matches!(
+            self,
+            Output::ConnectConfigServer { .. }
+                | Output::Connect { .. }
+                | Output::Disconnect { .. }
+                | Output::RegisterEndpoint { .. }
+                | Output::UnregisterEndpoint { .. }
+                | Output::Probe { .. }
+                | Output::Recheck { .. }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_use_the_documented_wire_form() {
+        let input: Input = serde_json::from_str(
+            r#"{"type":"link_down","site":"SiteA","service":"sip-server","member":"primary"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            input,
+            Input::LinkDown {
+                site: "SiteA".into(),
+                service: Service::SipServer,
+                member: Member::Primary
+            }
+        );
+        assert_eq!(input.type_name(), "link_down");
+    }
+
+    #[test]
+    fn unknown_input_types_and_fields_are_refused() {
+        let err = serde_json::from_str::<Input>(r#"{"type":"link_dwon"}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown variant `link_dwon`"),
+            "{err}"
+        );
+        let err = serde_json::from_str::<Input>(
+            r#"{"type":"endpoint_registered","site":"A","member":"primary"}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown field `member`"), "{err}");
+    }
+
+    #[test]
+    fn outputs_use_the_documented_wire_form() {
+        let out = Output::Switched {
+            from: "SiteA".into(),
+            to: "SiteB".into(),
+            reason: Reason::SiteTimeout,
+        };
+        assert_eq!(
+            serde_json::to_string(&out).unwrap(),
+            r#"{"type":"switched","from":"SiteA","to":"SiteB","reason":"site-timeout"}"#
+        );
+        assert!(!out.is_command());
+        let out = Output::PhaseChanged {
+            phase: Phase::AllSitesDown,
+            site: None,
+            role: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&out).unwrap(),
+            r#"{"type":"phase_changed","phase":"all_sites_down","site":null,"role":null}"#
+        );
+    }
+}
