@@ -34,6 +34,9 @@ impl Engine {
         let name = self.site_name(site);
         self.emit(Output::Connect { site: name.clone() });
         self.emit(Output::RegisterEndpoint { site: name });
+        if all_down.is_none() {
+            self.timers.take(TimerKind::DownProbe);
+        }
         self.state = State::Connected(Connection::new(site, now, all_down));
         self.timers.take(TimerKind::Retry);
         if self.enabled() {
