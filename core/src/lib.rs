@@ -96,7 +96,7 @@ pub use engine::{
     Engine, Ignored, LinkState, NextTimer, PendingSwitch, ServiceStatus, Status, TimerKind,
 };
 pub use error::Error;
-pub use scenario::{BundleSource, Scenario, Step};
+pub use scenario::{BundleSource, Entry, Scenario, Step};
 pub use trace::TraceLine;
 pub use types::{Member, Millis, Name, Phase, Reason, Role, Service, ServiceSet};
 pub use vocab::{Input, Output};

@@ -172,23 +172,51 @@ impl Scenario {
     /// [`Error::Invalid`] when the bundle does not validate, and
     /// [`Error::Scenario`] if the run exceeds [`MAX_TRACE_LINES`] outputs.
     pub fn run(&self, bundle: Bundle) -> Result<Vec<TraceLine>, Error> {
+        Ok(self
+            .replay(bundle)?
+            .into_iter()
+            .filter_map(|entry| match entry {
+                Entry::Output(line) => Some(line),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Runs the scenario like [`Scenario::run`], keeping its steps in the
+    /// record too: the journal a person reads to follow what happened.
+    ///
+    /// # Errors
+    ///
+    /// As [`Scenario::run`].
+    pub fn replay(&self, bundle: Bundle) -> Result<Vec<Entry>, Error> {
         let mut run = Run {
             engine: Engine::new(bundle, self.seed)?,
             frozen_until: 0,
-            trace: Vec::new(),
+            journal: Vec::new(),
+            outputs: 0,
         };
         for step in &self.steps {
             run.fire_deadlines(step.at())?;
             match step {
                 Step::Input { at, input } => {
+                    run.journal.push(Entry::Input {
+                        at: *at,
+                        input: input.clone(),
+                    });
                     run.engine.handle_input(input.clone(), *at);
                     run.drain()?;
                 }
-                Step::Freeze { until, .. } => run.frozen_until = run.frozen_until.max(*until),
+                Step::Freeze { at, until } => {
+                    run.journal.push(Entry::Freeze {
+                        at: *at,
+                        until: *until,
+                    });
+                    run.frozen_until = run.frozen_until.max(*until);
+                }
             }
         }
         run.fire_deadlines(self.until)?;
-        Ok(run.trace)
+        Ok(run.journal)
     }
 
     /// The inline bundle, if the scenario embeds one.
@@ -200,10 +228,32 @@ impl Scenario {
     }
 }
 
+/// One entry of a scenario's journal: a step as written, or an output.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Entry {
+    /// An input handed to the engine at `at` (as written in the scenario).
+    Input {
+        /// When.
+        at: Millis,
+        /// What.
+        input: Input,
+    },
+    /// The host froze at `at` until `until`.
+    Freeze {
+        /// When the host froze.
+        at: Millis,
+        /// When it ran again.
+        until: Millis,
+    },
+    /// An output of the engine.
+    Output(TraceLine),
+}
+
 struct Run {
     engine: Engine,
     frozen_until: Millis,
-    trace: Vec<TraceLine>,
+    journal: Vec<Entry>,
+    outputs: usize,
 }
 
 impl Run {
@@ -231,9 +281,10 @@ impl Run {
     fn drain(&mut self) -> Result<(), Error> {
         let at = self.engine.now();
         while let Some(output) = self.engine.poll_output() {
-            self.trace.push(TraceLine { at, output });
+            self.journal.push(Entry::Output(TraceLine { at, output }));
+            self.outputs += 1;
         }
-        if self.trace.len() > MAX_TRACE_LINES {
+        if self.outputs > MAX_TRACE_LINES {
             return Err(scenario_error(
                 "run",
                 &format!(

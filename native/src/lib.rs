@@ -1,7 +1,11 @@
 //! Native host for the Continuity failover engine.
 //!
 //! For now this crate holds what the `continuity` command-line tool needs:
-//! reading scenario and bundle files from disk and turning failures into
-//! messages that name the file.
+//! reading scenario and bundle files from disk with errors that name the
+//! file, and a readable timeline of a scenario run.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod files;
+pub mod text;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh machine. Idempotent: every step
+# checks first and skips what is already there at the right version.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '==> %s\n' "$*"; }
+
+command -v cargo >/dev/null || { echo "error: cargo is not installed; install Rust with rustup first" >&2; exit 1; }
+
+# rustfmt and clippy gate every change.
+installed=$(rustup component list --installed 2>/dev/null || true)
+for component in rustfmt clippy; do
+  if ! grep "^$component" <<<"$installed" >/dev/null; then
+    say "installing rust component $component"
+    rustup component add "$component"
+  fi
+done
+
+# Fetch every crate once, up front, so the later steps fail early and clearly
+# when the registry cannot be reached.
+say "fetching crates"
+cargo fetch --locked 2>/dev/null || cargo fetch

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test of the project, installing what it needs first.
+# This is the command the README quotes and CI runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '==> %s\n' "$*"; }
+
+bash scripts/setup.sh
+
+say "formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
+say "lints (cargo clippy -D warnings)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+say "tests (unit, scenario corpus, property tests, doc tests)"
+cargo test --workspace --locked
+
+say "benchmark smoke run (allocation check, criterion test mode)"
+cargo bench -p continuity-core --bench engine --locked -- --test
+
+say "command-line smoke run"
+cargo run -q --locked -p continuity-native -- simulate examples/site-a-outage.json >/dev/null
+
+say "all tests passed"
