@@ -651,3 +651,6 @@ impl Engine {
         self.ignored.out_of_phase += 1;
     }
 }
+
+#[cfg(test)]
+mod tests;
