@@ -90,10 +90,10 @@ mod tests {
             },
         };
         assert_eq!(
-            render(&[line.clone()]),
+            render(std::slice::from_ref(&line)),
             "{\"at\": 72000, \"output\": {\"type\": \"switched\", \"from\": \"SiteA\", \"to\": \"SiteB\", \"reason\": \"site-timeout\"}}\n"
         );
-        let parsed: TraceLine = serde_json::from_str(render(&[line.clone()]).trim()).unwrap();
+        let parsed: TraceLine = serde_json::from_str(render(std::slice::from_ref(&line)).trim()).unwrap();
         assert_eq!(parsed, line);
     }
 }
