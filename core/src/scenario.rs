@@ -197,22 +197,13 @@ impl Scenario {
         };
         for step in &self.steps {
             run.fire_deadlines(step.at())?;
+            run.journal.push(Entry::Step(step.clone()));
             match step {
                 Step::Input { at, input } => {
-                    run.journal.push(Entry::Input {
-                        at: *at,
-                        input: input.clone(),
-                    });
                     run.engine.handle_input(input.clone(), *at);
                     run.drain()?;
                 }
-                Step::Freeze { at, until } => {
-                    run.journal.push(Entry::Freeze {
-                        at: *at,
-                        until: *until,
-                    });
-                    run.frozen_until = run.frozen_until.max(*until);
-                }
+                Step::Freeze { until, .. } => run.frozen_until = run.frozen_until.max(*until),
             }
         }
         run.fire_deadlines(self.until)?;
@@ -231,20 +222,8 @@ impl Scenario {
 /// One entry of a scenario's journal: a step as written, or an output.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Entry {
-    /// An input handed to the engine at `at` (as written in the scenario).
-    Input {
-        /// When.
-        at: Millis,
-        /// What.
-        input: Input,
-    },
-    /// The host froze at `at` until `until`.
-    Freeze {
-        /// When the host froze.
-        at: Millis,
-        /// When it ran again.
-        until: Millis,
-    },
+    /// A step of the scenario, at the point it was processed.
+    Step(Step),
     /// An output of the engine.
     Output(TraceLine),
 }

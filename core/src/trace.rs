@@ -93,7 +93,8 @@ mod tests {
             render(std::slice::from_ref(&line)),
             "{\"at\": 72000, \"output\": {\"type\": \"switched\", \"from\": \"SiteA\", \"to\": \"SiteB\", \"reason\": \"site-timeout\"}}\n"
         );
-        let parsed: TraceLine = serde_json::from_str(render(std::slice::from_ref(&line)).trim()).unwrap();
+        let parsed: TraceLine =
+            serde_json::from_str(render(std::slice::from_ref(&line)).trim()).unwrap();
         assert_eq!(parsed, line);
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use continuity_core::{Entry, Input, Millis, Output};
+use continuity_core::{Entry, Input, Millis, Output, Step};
 
 /// Renders a scenario journal as a timeline: one line per event, inputs
 /// marked `<-`, commands `->`, notices `**`.
@@ -10,8 +10,8 @@ pub fn render_journal(journal: &[Entry]) -> String {
     let mut out = String::new();
     for entry in journal {
         let (at, mark, text) = match entry {
-            Entry::Input { at, input } => (*at, "<-", describe_input(input)),
-            Entry::Freeze { at, until } => {
+            Entry::Step(Step::Input { at, input }) => (*at, "<-", describe_input(input)),
+            Entry::Step(Step::Freeze { at, until }) => {
                 (*at, "..", format!("host frozen until {}", clock(*until)))
             }
             Entry::Output(line) => {

@@ -427,15 +427,9 @@ impl Engine {
         if let State::Bootstrapping(boot) = self.state {
             return self.bootstrap_link(boot, site, service, member, state, now);
         }
-        let Some(role) = self.role_of(site) else {
-            return self.ignore_unknown();
+        let Some(conn) = self.connection_at(site) else {
+            return;
         };
-        let State::Connected(conn) = &mut self.state else {
-            return self.ignore_out_of_phase();
-        };
-        if conn.site != role {
-            return self.ignore_out_of_phase();
-        }
         let link = &mut conn.links[service.index()][member.index()];
         if *link == state {
             return self.ignore_duplicate();
@@ -447,20 +441,31 @@ impl Engine {
     /// An `endpoint_registered` / `endpoint_unregistered` input.
     pub(super) fn endpoint(&mut self, site: &str, registered: bool, now: Millis) {
         let now = self.advance(now);
-        let Some(role) = self.role_of(site) else {
-            return self.ignore_unknown();
+        let Some(conn) = self.connection_at(site) else {
+            return;
         };
-        let State::Connected(conn) = &mut self.state else {
-            return self.ignore_out_of_phase();
-        };
-        if conn.site != role {
-            return self.ignore_out_of_phase();
-        }
         if conn.endpoint_registered == registered {
             return self.ignore_duplicate();
         }
         conn.endpoint_registered = registered;
         self.settle(now);
+    }
+
+    /// The current connection, if it is to `site`; otherwise counts the input
+    /// as unknown (no such site) or out of phase (not on that site).
+    fn connection_at(&mut self, site: &str) -> Option<&mut Connection> {
+        let Some(role) = self.role_of(site) else {
+            self.ignore_unknown();
+            return None;
+        };
+        if !matches!(&self.state, State::Connected(conn) if conn.site == role) {
+            self.ignore_out_of_phase();
+            return None;
+        }
+        match &mut self.state {
+            State::Connected(conn) => Some(conn),
+            _ => None,
+        }
     }
 
     /// Rule 12: a new valid policy replaces the one in force.

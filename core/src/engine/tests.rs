@@ -54,7 +54,10 @@ fn status_tracks_the_connection_and_the_pending_switch() {
         })
     );
     let stat = status.services[Service::StatServer.index()];
-    assert_eq!((stat.primary, stat.backup, stat.up), (LinkState::Down, LinkState::Unknown, false));
+    assert_eq!(
+        (stat.primary, stat.backup, stat.up),
+        (LinkState::Down, LinkState::Unknown, false)
+    );
     assert!(stat.trigger);
     assert!(status.endpoint_registered);
     assert_eq!(status.interactions, [Name::from("call-1")]);
@@ -106,10 +109,19 @@ fn poll_timeout_answers_now_while_outputs_wait_and_moves_past_handled_deadlines(
     drain(&mut engine);
     assert_eq!(engine.poll_timeout(), Some(31_000));
     engine.handle_timeout(30_999);
-    assert!(drain(&mut engine).is_empty(), "a spurious timeout is a no-op");
+    assert!(
+        drain(&mut engine).is_empty(),
+        "a spurious timeout is a no-op"
+    );
     engine.handle_timeout(31_000);
     let outputs = drain(&mut engine);
-    assert!(matches!(outputs[4], Output::Switched { reason: Reason::SiteTimeout, .. }));
+    assert!(matches!(
+        outputs[4],
+        Output::Switched {
+            reason: Reason::SiteTimeout,
+            ..
+        }
+    ));
     assert!(engine.poll_timeout().unwrap() > 31_000);
 }
 
@@ -121,7 +133,11 @@ fn time_going_backwards_counts_as_the_last_time_seen() {
     assert_eq!(engine.now(), 10_000);
     assert_eq!(engine.poll_timeout(), Some(10_000));
     drain(&mut engine);
-    assert_eq!(engine.poll_timeout(), Some(40_000), "deadline from the connect at 10 s");
+    assert_eq!(
+        engine.poll_timeout(),
+        Some(40_000),
+        "deadline from the connect at 10 s"
+    );
 }
 
 #[test]
@@ -156,7 +172,9 @@ fn the_same_seed_and_inputs_give_the_same_outputs() {
         let mut outputs = drain(&mut engine);
         // Neither site ever comes up: all sites down, with seeded backoff.
         for _ in 0..12 {
-            let Some(at) = engine.poll_timeout() else { break };
+            let Some(at) = engine.poll_timeout() else {
+                break;
+            };
             engine.handle_timeout(at);
             outputs.extend(drain(&mut engine));
         }
