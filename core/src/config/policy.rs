@@ -31,7 +31,8 @@ pub struct ResolvedPolicy {
     pub enabled: bool,
     /// The preferred site (with Business Continuity off: the site to connect to).
     pub preferred: Name,
-    /// The peer site; `None` only with Business Continuity off.
+    /// The peer site. Always set with Business Continuity on; with it off,
+    /// set only when configured (a desktop on it stays there, never switches).
     pub peer: Option<Name>,
     /// The services whose loss starts the switchover timer.
     pub triggers: ServiceSet,
@@ -85,7 +86,12 @@ pub fn validate(bundle: &Bundle) -> Result<Validated, Vec<Diagnostic>> {
     let resolved_sites = if enabled {
         check_enabled_sites(preferred, peer, &sites, &mut diagnostics)
     } else {
-        disabled_site(bundle, preferred, &sites, &mut diagnostics).map(|site| (site, None))
+        disabled_site(bundle, preferred, &sites, &mut diagnostics).map(|site| {
+            // Kept so that a desktop already on the peer can stay there when
+            // Business Continuity is turned off; the engine never switches to it.
+            let peer = peer.filter(|p| *p != site && sites.contains(p));
+            (site, peer)
+        })
     };
     warn_unknown_options(bundle, &mut diagnostics);
 

@@ -342,12 +342,13 @@ impl Engine {
         };
         let unanswered = conn.restore.probe_outstanding;
         conn.restore.probe_outstanding = true;
-        if unanswered {
-            self.restore_failed();
-        }
+        // The command first, then the notice a missed answer causes.
         self.emit(Output::Probe {
             site: self.site_name(Role::Preferred),
         });
+        if unanswered {
+            self.restore_failed();
+        }
         let interval = self.timing().probe_interval;
         self.timers
             .arm(TimerKind::RestoreProbe, now.saturating_add(interval), false);
@@ -504,6 +505,12 @@ impl Engine {
             _ => None,
         };
         let enabled = policy.enabled;
+        if !enabled {
+            // Announce the cancellations while the old policy still names the other site.
+            self.cancel(TimerKind::SiteTimeout);
+            self.cancel(TimerKind::EndpointTimeout);
+            self.stop_restore();
+        }
         self.policy = Some(policy);
         self.bootstrap = None;
         match &mut self.state {
