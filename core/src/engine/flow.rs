@@ -234,15 +234,24 @@ impl Engine {
             return;
         };
         self.pinned = false;
-        if let Some(mut all_down) = all_down {
-            all_down.attempt = all_down.attempt.saturating_add(1);
+        if let Some(all_down) = all_down {
+            let all_down = AllDown {
+                attempt: all_down.attempt.saturating_add(1),
+                reported_up: false,
+                ..all_down
+            };
             return self.wait_for_retry(site, all_down, now);
         }
         if !active {
             self.failed_in_row = self.failed_in_row.saturating_add(1);
         }
         if self.failed_in_row >= 2 {
-            return self.wait_for_retry(site, AllDown { attempt: 0, reason }, now);
+            let all_down = AllDown {
+                attempt: 0,
+                reason,
+                reported_up: false,
+            };
+            return self.wait_for_retry(site, all_down, now);
         }
         self.switch(other, reason, None, now);
     }
@@ -303,7 +312,10 @@ impl Engine {
         let hold_down = self.timing().hold_down;
         match &mut self.state {
             State::Waiting { all_down, .. } => {
-                let all_down = *all_down;
+                let all_down = AllDown {
+                    reported_up: true,
+                    ..*all_down
+                };
                 if ok {
                     self.connect(role, now, Some(all_down));
                 }
@@ -313,7 +325,16 @@ impl Engine {
                 if role == conn.site {
                     return false;
                 }
-                if ok && let Some(all_down) = conn.all_down {
+                // Jump to the other site only if the one being tried was not
+                // itself reported up: two healthy reports must not cause churn.
+                if let Some(all_down) = conn.all_down
+                    && ok
+                    && !all_down.reported_up
+                {
+                    let all_down = AllDown {
+                        reported_up: true,
+                        ..all_down
+                    };
                     self.switch(role, all_down.reason, Some(all_down), now);
                 }
                 true

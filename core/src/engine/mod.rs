@@ -121,6 +121,9 @@ struct AllDown {
     attempt: u32,
     /// The reason of the failure that brought all sites down.
     reason: Reason,
+    /// The site being tried was reported up by a probe, so a report for the
+    /// other site does not pull the desktop away from it.
+    reported_up: bool,
 }
 
 /// Auto-restore progress while on the peer (rule 6).
@@ -369,11 +372,17 @@ impl Engine {
     /// `resumed`: the host was frozen; recheck before acting on old evidence (rule 9).
     pub fn handle_resumed(&mut self, now: Millis) {
         let now = self.advance(now);
-        let State::Connected(conn) = &self.state else {
+        let grace = now.saturating_add(self.timing().recheck_grace);
+        let State::Connected(conn) = &mut self.state else {
             return self.ignore_out_of_phase();
         };
         let site = conn.site;
-        let grace = now.saturating_add(self.timing().recheck_grace);
+        // A switchback deferred by an interaction rests on probes from before
+        // the freeze: it becomes a scheduled one again, so the probes of the
+        // grace period can still cancel it.
+        if conn.restore.due.take().is_some() {
+            self.timers.arm(TimerKind::Restore, grace, true);
+        }
         for kind in [
             TimerKind::SiteTimeout,
             TimerKind::EndpointTimeout,
