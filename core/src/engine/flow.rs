@@ -490,8 +490,8 @@ impl Engine {
         }
     }
 
-    /// Rule 12: a new valid policy replaces the one in force.
-    pub(super) fn reconfigure(&mut self, policy: ResolvedPolicy, now: Millis) {
+    /// Rule 12: a new valid policy replaces the one in force; returns whether it did.
+    pub(super) fn reconfigure(&mut self, policy: ResolvedPolicy, now: Millis) -> bool {
         let role_in = |name: &str| {
             if &*policy.preferred == name {
                 Some(Role::Preferred)
@@ -506,7 +506,7 @@ impl Engine {
             Some(name) => match role_in(name) {
                 Some(role) => Some(role),
                 None => {
-                    return self.emit(Output::ConfigError {
+                    self.emit(Output::ConfigError {
                         diagnostics: vec![Diagnostic::error(
                             "connected-site-removed",
                             format!(
@@ -515,6 +515,7 @@ impl Engine {
                             ),
                         )],
                     });
+                    return false;
                 }
             },
             None => None,
@@ -526,10 +527,12 @@ impl Engine {
             _ => None,
         };
         let enabled = policy.enabled;
+        // Announce cancellations while the old policy still names the sites.
         if !enabled {
-            // Announce the cancellations while the old policy still names the other site.
             self.cancel(TimerKind::SiteTimeout);
             self.cancel(TimerKind::EndpointTimeout);
+        }
+        if !enabled || current_role != self.current_site() {
             self.stop_restore();
         }
         self.policy = Some(policy);
@@ -553,6 +556,7 @@ impl Engine {
             }
             _ => {}
         }
+        true
     }
 
     /// Bootstrap: ask the host to connect to the current Configuration Server Proxy.

@@ -273,15 +273,18 @@ impl Engine {
                 }
             }
             Ok(Validated { policy, warnings }) => {
-                self.warnings = warnings;
-                self.local = bundle.local;
-                if bootstrapping {
+                let applied = if bootstrapping {
                     self.timers.clear_all();
                     self.bootstrap = None;
                     self.policy = Some(policy);
                     self.connect(Role::Preferred, now, None);
+                    true
                 } else {
-                    self.reconfigure(policy, now);
+                    self.reconfigure(policy, now)
+                };
+                if applied {
+                    self.warnings = warnings;
+                    self.local = bundle.local;
                 }
             }
         }
