@@ -17,6 +17,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 say "tests (unit, scenario corpus, property tests, doc tests)"
 cargo test --workspace --locked
 
+say "documentation (rustdoc -D warnings)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked -q
+
 say "benchmark smoke run (allocation check, criterion test mode)"
 cargo bench -p continuity-core --bench engine --locked -- --test
 
