@@ -4,6 +4,7 @@ mod bundle;
 mod diagnostic;
 pub mod options;
 mod policy;
+mod rules;
 
 pub use bundle::{
     ApplicationRef, BUNDLE_VERSION, Bundle, ConfigObject, ConfigServerPair, Connection,
