@@ -1,6 +1,6 @@
 //! Option names, their defaults, and lookup through the option hierarchy.
 
-use super::bundle::{Bundle, ConfigObject, OptionValue};
+use super::bundle::{Bundle, ConfigObject, OptionValue, Options};
 use super::diagnostic::Diagnostic;
 use crate::types::Millis;
 
@@ -44,6 +44,15 @@ pub const WAKE_GAP: &str = "continuity.wake-gap";
 pub const RECHECK_GRACE: &str = "continuity.recheck-grace";
 /// `continuity.bootstrap-connect-timeout`: seconds to wait on one Config Server Proxy at bootstrap (default 10).
 pub const BOOTSTRAP_CONNECT_TIMEOUT: &str = "continuity.bootstrap-connect-timeout";
+
+/// `site-1` (agent-desktop dialect, on the person): the preferred site's desktop application object.
+pub const SITE_1: &str = "site-1";
+/// `site-2` (agent-desktop dialect, on the person): the peer site's desktop application object.
+pub const SITE_2: &str = "site-2";
+/// `site-timeout` (agent-desktop dialect): seconds from a SIP Server pair loss to the switch (default 30).
+pub const SITE_TIMEOUT: &str = "site-timeout";
+/// `site-sip-register-timeout` (agent-desktop dialect): seconds to wait for SIP registration (default 30).
+pub const SITE_SIP_REGISTER_TIMEOUT: &str = "site-sip-register-timeout";
 
 /// The largest number of seconds any timing option accepts (one week).
 pub const MAX_SECONDS: u64 = 7 * 24 * 3600;
@@ -90,16 +99,8 @@ impl Default for Timing {
     }
 }
 
-/// Every `disaster-recovery.*` and `continuity.*` option this crate knows.
-pub(crate) const KNOWN_OPTIONS: &[&str] = &[
-    ENABLED,
-    PREFERRED_SITE,
-    PEER_SITE,
-    TIMEOUT,
-    WAIT_FOR_SIPPHONE_TIMEOUT,
-    AUTO_RESTORE,
-    SITE,
-    NAME,
+/// The `continuity.*` extensions, the same in both dialects' sections.
+pub(crate) const EXTENSIONS: &[&str] = &[
     RESTORE_PROBE_INTERVAL,
     RESTORE_HOLD_DOWN,
     RESTORE_SPREAD,
@@ -111,37 +112,95 @@ pub(crate) const KNOWN_OPTIONS: &[&str] = &[
     BOOTSTRAP_CONNECT_TIMEOUT,
 ];
 
-/// The desktop option hierarchy: Person > Agent Group > Tenant > Application.
+/// The Workspace dialect's `disaster-recovery.*` options.
+pub(crate) const WORKSPACE_OPTIONS: &[&str] = &[
+    ENABLED,
+    PREFERRED_SITE,
+    PEER_SITE,
+    TIMEOUT,
+    WAIT_FOR_SIPPHONE_TIMEOUT,
+    AUTO_RESTORE,
+    SITE,
+    NAME,
+];
+
+/// The agent-desktop dialect's options.
+pub(crate) const AGENT_DESKTOP_OPTIONS: &[&str] =
+    &[SITE_1, SITE_2, SITE_TIMEOUT, SITE_SIP_REGISTER_TIMEOUT];
+
+/// The names and defaults of the two switchover timeouts in one dialect.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TimeoutOptions {
+    pub(crate) section: &'static str,
+    pub(crate) site: &'static str,
+    pub(crate) endpoint: &'static str,
+    pub(crate) site_default: Millis,
+    pub(crate) endpoint_default: Millis,
+}
+
+impl TimeoutOptions {
+    /// `disaster-recovery.timeout` (60 s) and `disaster-recovery.wait-for-sipphone-timeout` (30 s).
+    pub(crate) const WORKSPACE: TimeoutOptions = TimeoutOptions {
+        section: WORKSPACE_SECTION,
+        site: TIMEOUT,
+        endpoint: WAIT_FOR_SIPPHONE_TIMEOUT,
+        site_default: 60_000,
+        endpoint_default: 30_000,
+    };
+    /// `site-timeout` and `site-sip-register-timeout` (30 s each, the seed's typical values).
+    pub(crate) const AGENT_DESKTOP: TimeoutOptions = TimeoutOptions {
+        section: AGENT_DESKTOP_SECTION,
+        site: SITE_TIMEOUT,
+        endpoint: SITE_SIP_REGISTER_TIMEOUT,
+        site_default: 30_000,
+        endpoint_default: 30_000,
+    };
+}
+
+/// The desktop option hierarchy: Person > Agent Group > Tenant > Application
+/// (> the preferred site's desktop application object, in the agent-desktop dialect).
 pub(crate) struct Hierarchy<'a> {
     /// Most specific first, with a description for diagnostics.
-    layers: Vec<(String, &'a ConfigObject)>,
+    layers: Vec<(String, &'a Options)>,
 }
 
 impl<'a> Hierarchy<'a> {
     pub(crate) fn new(bundle: &'a Bundle) -> Hierarchy<'a> {
         let mut layers = Vec::new();
+        let mut push = |kind: &str, object: &'a ConfigObject| {
+            layers.push((format!("{kind} {}", object.name), &object.options));
+        };
         if let Some(person) = &bundle.person {
-            layers.push((format!("person {}", person.name), person));
+            push("person", person);
         }
         // Among agent groups, the one whose name sorts last wins.
-        let mut groups: Vec<&ConfigObject> = bundle.agent_groups.iter().collect();
-        groups.sort_by(|a, b| b.name.cmp(&a.name));
-        for group in groups {
-            layers.push((format!("agent group {}", group.name), group));
+        for group in groups_by_precedence(bundle) {
+            push("agent group", group);
         }
         if let Some(tenant) = &bundle.tenant {
-            layers.push((format!("tenant {}", tenant.name), tenant));
+            push("tenant", tenant);
         }
         if let Some(application) = &bundle.application {
-            layers.push((format!("application {}", application.name), application));
+            push("application", application);
         }
         Hierarchy { layers }
+    }
+
+    /// This hierarchy with one more, least specific layer.
+    pub(crate) fn with_fallback(mut self, object: String, options: &'a Options) -> Hierarchy<'a> {
+        self.layers.push((object, options));
+        self
+    }
+
+    /// Whether any layer sets `option` in `section`.
+    pub(crate) fn is_set(&self, section: &str, option: &str) -> bool {
+        self.get(section, option).is_some()
     }
 
     /// The most specific value of an option, and the object it came from.
     pub(crate) fn get(&self, section: &str, option: &str) -> Option<(&'a OptionValue, &str)> {
         self.layers.iter().find_map(|(object, layer)| {
-            let value = layer.options.get(section)?.get(option)?;
+            let value = layer.get(section)?.get(option)?;
             Some((value, object.as_str()))
         })
     }
@@ -221,19 +280,20 @@ impl<'a> Hierarchy<'a> {
 }
 
 impl Timing {
-    /// Reads every timing option of `section`, reporting malformed values.
+    /// Reads every timing option of a dialect's section, reporting malformed values.
     pub(crate) fn from_options(
         options: &Hierarchy<'_>,
-        section: &str,
+        timeouts: TimeoutOptions,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Timing {
         let d = Timing::default();
+        let section = timeouts.section;
         let mut secs = |option, default, allow_zero| {
             options.seconds(section, option, default, allow_zero, diagnostics)
         };
         let timing = Timing {
-            site_timeout: secs(TIMEOUT, d.site_timeout, false),
-            endpoint_timeout: secs(WAIT_FOR_SIPPHONE_TIMEOUT, d.endpoint_timeout, false),
+            site_timeout: secs(timeouts.site, timeouts.site_default, false),
+            endpoint_timeout: secs(timeouts.endpoint, timeouts.endpoint_default, false),
             probe_interval: secs(RESTORE_PROBE_INTERVAL, d.probe_interval, false),
             hold_down: secs(RESTORE_HOLD_DOWN, d.hold_down, true),
             spread: secs(RESTORE_SPREAD, d.spread, true),
@@ -262,4 +322,11 @@ impl Timing {
         }
         timing
     }
+}
+
+/// The agent groups, most specific first: the name that sorts last wins.
+pub(crate) fn groups_by_precedence(bundle: &Bundle) -> Vec<&ConfigObject> {
+    let mut groups: Vec<&ConfigObject> = bundle.agent_groups.iter().collect();
+    groups.sort_by(|a, b| b.name.cmp(&a.name));
+    groups
 }

@@ -1,13 +1,16 @@
 //! Resolution of a bundle into the policy the engine runs on.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::bundle::Bundle;
+use super::bundle::{Bundle, DesktopApplication, ServerType};
 use super::diagnostic::Diagnostic;
-use super::options::{self, Hierarchy, KNOWN_OPTIONS, Timing, WORKSPACE_SECTION};
-use crate::types::{Member, Name, ServiceSet};
+use super::options::{
+    self, AGENT_DESKTOP_SECTION, Hierarchy, TimeoutOptions, Timing, WORKSPACE_SECTION,
+};
+use super::rules;
+use crate::types::{Member, Name, Service, ServiceSet};
 
 /// Which configuration dialect a policy was resolved from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -66,49 +69,28 @@ pub struct BootstrapPlan {
 
 /// Resolves and validates a bundle.
 ///
+/// The dialect is chosen by a documented rule: the Workspace dialect when
+/// `disaster-recovery.enabled` is `true` in the `interaction-workspace`
+/// section; otherwise the agent-desktop dialect when the person (or any
+/// level of the hierarchy) sets `site-1` or `site-2` in the `agent-desktop`
+/// section; otherwise the Workspace dialect (Business Continuity off). A
+/// bundle that sets both gets a `mixed-dialects` warning naming the one used.
+///
 /// # Errors
 ///
 /// Every error found, followed by every warning, when any error is found.
 pub fn validate(bundle: &Bundle) -> Result<Validated, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let hierarchy = Hierarchy::new(bundle);
-    let section = WORKSPACE_SECTION;
-    let sites = server_sites(bundle);
-
-    let enabled = hierarchy.boolean(section, options::ENABLED, false, &mut diagnostics);
-    let auto_restore = hierarchy.boolean(section, options::AUTO_RESTORE, true, &mut diagnostics);
-    let restore_when_idle =
-        hierarchy.boolean(section, options::RESTORE_WHEN_IDLE, true, &mut diagnostics);
-    let timing = Timing::from_options(&hierarchy, section, &mut diagnostics);
-    let preferred = hierarchy.string(section, options::PREFERRED_SITE);
-    let peer = hierarchy.string(section, options::PEER_SITE);
-
-    let resolved_sites = if enabled {
-        check_enabled_sites(preferred, peer, &sites, &mut diagnostics)
-    } else {
-        disabled_site(bundle, preferred, &sites, &mut diagnostics).map(|site| {
-            // Kept so that a desktop already on the peer can stay there when
-            // Business Continuity is turned off; the engine never switches to it.
-            let peer = peer.filter(|p| *p != site && sites.contains(p));
-            (site, peer)
-        })
+    let resolution = match dialect_of(&hierarchy, &mut diagnostics) {
+        Dialect::Workspace => workspace(bundle, &hierarchy, &mut diagnostics),
+        Dialect::AgentDesktop => agent_desktop(bundle, &hierarchy, &mut diagnostics),
     };
-    warn_unknown_options(bundle, &mut diagnostics);
+    rules::check(bundle, &hierarchy, resolution.as_ref(), &mut diagnostics);
 
-    let errors = diagnostics.iter().any(Diagnostic::is_error);
-    match resolved_sites {
-        Some((preferred, peer)) if !errors => Ok(Validated {
-            policy: ResolvedPolicy {
-                dialect: Dialect::Workspace,
-                enabled,
-                preferred: preferred.as_str().into(),
-                peer: peer.map(|p| p.as_str().into()),
-                triggers: ServiceSet::ALL,
-                auto_restore,
-                restore_when_idle,
-                timing,
-                config_servers: config_servers(bundle),
-            },
+    match resolution {
+        Some(policy) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(Validated {
+            policy,
             warnings: diagnostics,
         }),
         _ => {
@@ -126,7 +108,7 @@ pub fn validate(bundle: &Bundle) -> Result<Validated, Vec<Diagnostic>> {
 pub fn bootstrap_plan(bundle: &Bundle) -> Result<BootstrapPlan, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let hierarchy = Hierarchy::new(bundle);
-    let timing = Timing::from_options(&hierarchy, WORKSPACE_SECTION, &mut diagnostics);
+    let timing = Timing::from_options(&hierarchy, TimeoutOptions::WORKSPACE, &mut diagnostics);
     let config_servers = config_servers(bundle);
     if config_servers.is_empty() {
         diagnostics.push(
@@ -147,26 +129,232 @@ pub fn bootstrap_plan(bundle: &Bundle) -> Result<BootstrapPlan, Vec<Diagnostic>>
     })
 }
 
-/// The site names carried by server applications; a backup inherits its primary's site.
-fn server_sites(bundle: &Bundle) -> BTreeSet<String> {
-    let site_of = |name: &str| {
-        let server = bundle.servers.iter().find(|s| s.name == name)?;
-        let value = server.options.get(WORKSPACE_SECTION)?.get(options::SITE)?;
-        let value = value.as_str().trim();
-        (!value.is_empty()).then(|| value.to_owned())
+fn dialect_of(hierarchy: &Hierarchy<'_>, diagnostics: &mut Vec<Diagnostic>) -> Dialect {
+    let workspace_on = hierarchy
+        .string(WORKSPACE_SECTION, options::ENABLED)
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let agent_desktop = hierarchy.is_set(AGENT_DESKTOP_SECTION, options::SITE_1)
+        || hierarchy.is_set(AGENT_DESKTOP_SECTION, options::SITE_2);
+    match (workspace_on, agent_desktop) {
+        (true, true) => {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "mixed-dialects",
+                    format!(
+                        "both dialects are configured: `{}` is true, so the Workspace dialect is used and \
+                         `{}` / `{}` in `{AGENT_DESKTOP_SECTION}` are ignored; remove one of the two",
+                        options::ENABLED,
+                        options::SITE_1,
+                        options::SITE_2
+                    ),
+                )
+                .option(WORKSPACE_SECTION, options::ENABLED),
+            );
+            Dialect::Workspace
+        }
+        (false, true) => Dialect::AgentDesktop,
+        _ => Dialect::Workspace,
+    }
+}
+
+/// The Workspace dialect: `disaster-recovery.*` options, sites named by the servers.
+fn workspace(
+    bundle: &Bundle,
+    hierarchy: &Hierarchy<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ResolvedPolicy> {
+    let section = WORKSPACE_SECTION;
+    let sites: BTreeSet<String> = server_sites(bundle).into_keys().collect();
+    let enabled = hierarchy.boolean(section, options::ENABLED, false, diagnostics);
+    let auto_restore = hierarchy.boolean(section, options::AUTO_RESTORE, true, diagnostics);
+    let restore_when_idle =
+        hierarchy.boolean(section, options::RESTORE_WHEN_IDLE, true, diagnostics);
+    let timing = Timing::from_options(hierarchy, TimeoutOptions::WORKSPACE, diagnostics);
+    let preferred = hierarchy.string(section, options::PREFERRED_SITE);
+    let peer = hierarchy.string(section, options::PEER_SITE);
+
+    let (preferred, peer) = if enabled {
+        check_enabled_sites(preferred, peer, &sites, diagnostics)?
+    } else {
+        let site = disabled_site(bundle, preferred, &sites, diagnostics)?;
+        // Kept so that a desktop already on the peer can stay there when
+        // Business Continuity is turned off; the engine never switches to it.
+        let peer = peer.filter(|p| *p != site && sites.contains(p));
+        (site, peer)
     };
-    let mut sites = BTreeSet::new();
-    for server in &bundle.servers {
-        let own = site_of(&server.name);
-        let inherited = || {
-            bundle
-                .servers
-                .iter()
-                .find(|p| p.backup.as_deref() == Some(server.name.as_str()))
-                .and_then(|p| site_of(&p.name))
+    Some(ResolvedPolicy {
+        dialect: Dialect::Workspace,
+        enabled,
+        preferred: preferred.as_str().into(),
+        peer: peer.map(|p| p.as_str().into()),
+        triggers: ServiceSet::ALL,
+        auto_restore,
+        restore_when_idle,
+        timing,
+        config_servers: config_servers(bundle),
+    })
+}
+
+/// The agent-desktop dialect: `site-1` / `site-2` name per-site desktop
+/// application objects; a site is the local site whose application is that
+/// object; only the SIP Server pair triggers a switch.
+fn agent_desktop(
+    bundle: &Bundle,
+    hierarchy: &Hierarchy<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ResolvedPolicy> {
+    let section = AGENT_DESKTOP_SECTION;
+    let names = [
+        hierarchy.string(section, options::SITE_1),
+        hierarchy.string(section, options::SITE_2),
+    ];
+    let mut objects = Vec::new();
+    for (option, name) in [options::SITE_1, options::SITE_2].into_iter().zip(&names) {
+        let Some(name) = name else {
+            continue;
         };
-        if let Some(site) = own.or_else(inherited) {
-            sites.insert(site);
+        let Some(app) = bundle.desktop_applications.iter().find(|a| a.name == *name) else {
+            let known: Vec<String> = bundle
+                .desktop_applications
+                .iter()
+                .map(|a| format!("`{}`", a.name))
+                .collect();
+            let known = if known.is_empty() {
+                "none is defined in `desktop_applications`".to_owned()
+            } else {
+                format!("use one of {}", known.join(", "))
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    "unknown-desktop-application",
+                    format!("`{name}` is not a desktop application object: {known}"),
+                )
+                .option(section, option),
+            );
+            continue;
+        };
+        objects.push((option, app));
+    }
+    if names.iter().filter(|n| n.is_some()).count() == 1 {
+        let (set, unset) = if names[0].is_some() {
+            (options::SITE_1, options::SITE_2)
+        } else {
+            (options::SITE_2, options::SITE_1)
+        };
+        diagnostics.push(
+            Diagnostic::warning(
+                "agent-desktop-half-configured",
+                format!(
+                    "only `{set}` is set, so the agent is not covered by Business Continuity: set `{unset}` to the other site's desktop application object"
+                ),
+            )
+            .option(section, unset),
+        );
+    }
+    let sites: Vec<(String, &DesktopApplication)> = objects
+        .iter()
+        .filter_map(|(option, app)| {
+            Some((site_of_application(bundle, option, app, diagnostics)?, *app))
+        })
+        .collect();
+    for (site, app) in &sites {
+        rules::desktop_application_connections(bundle, site, app, diagnostics);
+    }
+    let timing_of = |app: &DesktopApplication, diagnostics: &mut Vec<Diagnostic>| {
+        let layered = Hierarchy::new(bundle)
+            .with_fallback(format!("desktop application {}", app.name), &app.options);
+        Timing::from_options(&layered, TimeoutOptions::AGENT_DESKTOP, diagnostics)
+    };
+    let restore_when_idle =
+        hierarchy.boolean(section, options::RESTORE_WHEN_IDLE, true, diagnostics);
+    let (preferred, preferred_app) = sites.first().cloned()?;
+    let timing = timing_of(preferred_app, diagnostics);
+    let peer = sites.get(1).map(|(site, app)| {
+        let mut ignored = Vec::new();
+        let peer_timing = timing_of(app, &mut ignored);
+        if (peer_timing.site_timeout, peer_timing.endpoint_timeout)
+            != (timing.site_timeout, timing.endpoint_timeout)
+        {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "site-timeouts-differ",
+                    format!(
+                        "`{}` and `{}` differ between `{}` and `{}`: the preferred site's values are used; set them alike",
+                        options::SITE_TIMEOUT,
+                        options::SITE_SIP_REGISTER_TIMEOUT,
+                        preferred_app.name,
+                        app.name
+                    ),
+                )
+                .on(format!("desktop application {}", app.name))
+                .option(section, options::SITE_TIMEOUT),
+            );
+        }
+        site.clone()
+    });
+    if peer.as_deref() == Some(preferred.as_str()) {
+        diagnostics.push(
+            Diagnostic::error(
+                "preferred-equals-peer",
+                format!(
+                    "`{}` and `{}` both lead to site `{preferred}`: name the other site's desktop application object in `{}`",
+                    options::SITE_1,
+                    options::SITE_2,
+                    options::SITE_2
+                ),
+            )
+            .option(section, options::SITE_2),
+        );
+        return None;
+    }
+    Some(ResolvedPolicy {
+        dialect: Dialect::AgentDesktop,
+        enabled: peer.is_some(),
+        preferred: preferred.as_str().into(),
+        peer: peer.map(|p| p.as_str().into()),
+        triggers: ServiceSet::only(Service::SipServer),
+        auto_restore: true,
+        restore_when_idle,
+        timing,
+        config_servers: config_servers(bundle),
+    })
+}
+
+/// The site of a desktop application object: the local site that logs in with it.
+fn site_of_application(
+    bundle: &Bundle,
+    option: &str,
+    app: &DesktopApplication,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let site = bundle.local.sites.iter().find(|site| {
+        site.application
+            .as_ref()
+            .is_some_and(|a| a.name == app.name)
+    });
+    if site.is_none() {
+        diagnostics.push(
+            Diagnostic::error(
+                "desktop-application-without-site",
+                format!(
+                    "no site of the local configuration logs in with `{}`, so its site is unknown: \
+                     set `local.sites[].application.name` to `{}` for the site it belongs to",
+                    app.name, app.name
+                ),
+            )
+            .option(AGENT_DESKTOP_SECTION, option),
+        );
+    }
+    site.map(|s| s.name.clone())
+}
+
+/// The site names carried by server applications, with the server types at each;
+/// a backup inherits its primary's site.
+pub(crate) fn server_sites(bundle: &Bundle) -> BTreeMap<String, BTreeSet<ServerType>> {
+    let mut sites: BTreeMap<String, BTreeSet<ServerType>> = BTreeMap::new();
+    for server in &bundle.servers {
+        if let Some(site) = rules::site_of_server(bundle, server) {
+            sites.entry(site).or_default().insert(server.kind);
         }
     }
     sites
@@ -278,86 +466,24 @@ fn known_sites_text(sites: &BTreeSet<String>) -> String {
     names.join(", ")
 }
 
-/// Warns about `disaster-recovery.*` / `continuity.*` options this crate does not know.
-fn warn_unknown_options(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
-    let objects = bundle
-        .application
-        .iter()
-        .map(|o| ("application", o))
-        .chain(bundle.tenant.iter().map(|o| ("tenant", o)))
-        .chain(bundle.agent_groups.iter().map(|o| ("agent group", o)))
-        .chain(bundle.person.iter().map(|o| ("person", o)));
-    for (kind, object) in objects {
-        let Some(section) = object.options.get(WORKSPACE_SECTION) else {
-            continue;
-        };
-        for option in section.keys() {
-            let ours =
-                option.starts_with("disaster-recovery.") || option.starts_with("continuity.");
-            if !ours || KNOWN_OPTIONS.contains(&option.as_str()) {
-                continue;
-            }
-            let suggestion = nearest(option)
-                .map(|s| format!(": did you mean `{s}`?"))
-                .unwrap_or_else(|| ": remove it or check its spelling".to_owned());
-            diagnostics.push(
-                Diagnostic::warning(
-                    "unknown-option",
-                    format!("`{option}` is not an option Continuity knows{suggestion}"),
-                )
-                .on(format!("{kind} {}", object.name))
-                .option(WORKSPACE_SECTION, option),
-            );
-        }
-    }
-}
-
-/// The known option nearest to `option`, if it is close enough to be a typo.
-fn nearest(option: &str) -> Option<&'static str> {
-    KNOWN_OPTIONS
-        .iter()
-        .map(|known| (edit_distance(option, known), *known))
-        .filter(|(distance, _)| *distance <= 4)
-        .min()
-        .map(|(_, known)| known)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn bundle(person_options: &str) -> Bundle {
-        let text = format!(
-            r#"{{ "version": 1,
-              "local": {{ "sites": [
-                {{ "name": "SiteA", "config_server": {{ "primary": "a1:2020", "backup": "a2:2020" }} }},
-                {{ "name": "SiteB", "config_server": {{ "primary": "b1:2020", "backup": "b2:2020" }} }} ] }},
-              "person": {{ "name": "agent1", "options": {{ "interaction-workspace": {{ {person_options} }} }} }},
-              "servers": [
-                {{ "name": "SIPS_A", "type": "sip-server", "backup": "SIPS_A_B",
-                   "options": {{ "interaction-workspace": {{ "disaster-recovery.site": "SiteA" }} }} }},
-                {{ "name": "SIPS_A_B", "type": "sip-server" }},
-                {{ "name": "SIPS_B", "type": "sip-server",
-                   "options": {{ "interaction-workspace": {{ "disaster-recovery.site": "SiteB" }} }} }} ] }}"#
-        );
-        Bundle::from_json(&text).unwrap()
+    /// The corpus' two-site bundle with the person's Workspace options
+    /// replaced by `person_options` and nothing set on the application but
+    /// a fast SIP re-register.
+    pub(crate) fn bundle(person_options: &str) -> Bundle {
+        let mut value: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/data/two-site.json")).unwrap();
+        let person: serde_json::Value =
+            serde_json::from_str(&format!("{{ {person_options} }}")).unwrap();
+        value["person"]["options"]["interaction-workspace"] = person;
+        value["application"]["options"]["interaction-workspace"] = serde_json::json!({
+            "sipendpoint.proxies.proxy0.reregister_in_seconds": "60",
+            "sipendpoint.proxies.proxy1.reregister_in_seconds": "60"
+        });
+        serde_json::from_value(value).unwrap()
     }
 
     fn codes(diagnostics: &[Diagnostic]) -> Vec<&str> {
@@ -415,7 +541,12 @@ mod tests {
     fn backup_inherits_its_primarys_site() {
         let b = bundle("");
         let sites = server_sites(&b);
-        assert_eq!(sites.into_iter().collect::<Vec<_>>(), ["SiteA", "SiteB"]);
+        assert_eq!(sites.keys().collect::<Vec<_>>(), ["SiteA", "SiteB"]);
+        assert_eq!(
+            sites["SiteA"].len(),
+            3,
+            "SIP, Stat and Configuration Servers"
+        );
     }
 
     #[test]

@@ -4,19 +4,21 @@
 use super::*;
 use crate::types::Reason;
 
-const BUNDLE: &str = r#"{ "version": 1,
-  "local": { "sites": [
-    { "name": "SiteA", "config_server": { "primary": "a1:2020", "backup": "a2:2020" } },
-    { "name": "SiteB", "config_server": { "primary": "b1:2020", "backup": "b2:2020" } } ] },
-  "application": { "name": "WDE", "options": { "interaction-workspace": {
-    "disaster-recovery.enabled": "true", "disaster-recovery.preferred-site": "SiteA",
-    "disaster-recovery.peer-site": "SiteB", "disaster-recovery.timeout": "30" } } },
-  "servers": [
-    { "name": "SIPS_A", "type": "sip-server", "options": { "interaction-workspace": { "disaster-recovery.site": "SiteA" } } },
-    { "name": "SIPS_B", "type": "sip-server", "options": { "interaction-workspace": { "disaster-recovery.site": "SiteB" } } } ] }"#;
+/// The corpus' two-site bundle with a 30 s site timeout.
+fn bundle() -> serde_json::Value {
+    let mut value: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/data/two-site.json")).unwrap();
+    value["application"]["options"]["interaction-workspace"]["disaster-recovery.timeout"] =
+        "30".into();
+    value
+}
 
 fn engine() -> Engine {
-    Engine::new(Bundle::from_json(BUNDLE).unwrap(), 1).unwrap()
+    engine_with_seed(1)
+}
+
+fn engine_with_seed(seed: u64) -> Engine {
+    Engine::new(serde_json::from_value(bundle()).unwrap(), seed).unwrap()
 }
 
 fn drain(engine: &mut Engine) -> Vec<Output> {
@@ -142,8 +144,12 @@ fn time_going_backwards_counts_as_the_last_time_seen() {
 
 #[test]
 fn an_invalid_bundle_is_refused_with_its_diagnostics() {
-    let bundle = BUNDLE.replace(r#""disaster-recovery.peer-site": "SiteB","#, "");
-    let err = Engine::new(Bundle::from_json(&bundle).unwrap(), 1).unwrap_err();
+    let mut value = bundle();
+    value["person"]["options"]["interaction-workspace"]
+        .as_object_mut()
+        .unwrap()
+        .remove("disaster-recovery.peer-site");
+    let err = Engine::new(serde_json::from_value(value).unwrap(), 1).unwrap_err();
     let Error::Invalid { diagnostics } = err else {
         panic!("expected an invalid-configuration error");
     };
@@ -167,7 +173,7 @@ fn a_manual_switch_pins_and_status_says_so() {
 #[test]
 fn the_same_seed_and_inputs_give_the_same_outputs() {
     let run = |seed| {
-        let mut engine = Engine::new(Bundle::from_json(BUNDLE).unwrap(), seed).unwrap();
+        let mut engine = engine_with_seed(seed);
         engine.handle_start(0);
         let mut outputs = drain(&mut engine);
         // Neither site ever comes up: all sites down, with seeded backoff.
