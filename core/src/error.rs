@@ -11,7 +11,8 @@ use crate::config::Diagnostic;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
-    /// The text is not well-formed JSON, or a field has the wrong shape.
+    /// The text is not well-formed (JSON, TOML or an option export), or a
+    /// field has the wrong shape.
     Parse {
         /// 1-based line of the problem (0 when unknown).
         line: usize,
@@ -31,6 +32,18 @@ pub enum Error {
     Invalid {
         /// Every error and warning found.
         diagnostics: Vec<crate::config::Diagnostic>,
+    },
+    /// An object's `options_file` could not be used: it could not be read,
+    /// it does not parse, or the object also has inline options.
+    OptionsFile {
+        /// The object that names the file, as in `person agent1`.
+        object: String,
+        /// The file, as written in the bundle.
+        file: String,
+        /// 1-based line of the problem in the file (0 when it is not about one line).
+        line: usize,
+        /// What is wrong and how to fix it.
+        message: String,
     },
     /// A scenario is well-formed JSON but cannot be run as written.
     Scenario {
@@ -53,6 +66,19 @@ impl Error {
             line,
             column,
             message,
+        }
+    }
+
+    /// A TOML error, located by line and column in `text`.
+    #[cfg(feature = "toml")]
+    pub(crate) fn from_toml(text: &str, err: &toml::de::Error) -> Error {
+        let (line, column) = err
+            .span()
+            .map_or((0, 0), |span| line_and_column(text, span.start));
+        Error::Parse {
+            line,
+            column,
+            message: err.message().trim_end().to_owned(),
         }
     }
 
@@ -85,9 +111,57 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::OptionsFile {
+                object,
+                file,
+                line,
+                message,
+            } if *line > 0 => write!(f, "{object}: options_file `{file}`, line {line}: {message}"),
+            Error::OptionsFile {
+                object,
+                file,
+                message,
+                ..
+            } => write!(f, "{object}: options_file `{file}`: {message}"),
             Error::Scenario { location, message } => write!(f, "{location}: {message}"),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`;
+/// an offset past the end counts as the end.
+#[cfg(feature = "toml")]
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    // Count characters, not bytes: skip UTF-8 continuation bytes.
+    let column = 1 + before[line_start..]
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count();
+    (line, column)
+}
+
+#[cfg(all(test, feature = "toml"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_become_lines_and_character_columns() {
+        let text = "ab\ncé d\r\n\nx";
+        assert_eq!(line_and_column(text, 0), (1, 1));
+        assert_eq!(line_and_column(text, 2), (1, 3));
+        assert_eq!(line_and_column(text, 3), (2, 1));
+        assert_eq!(line_and_column(text, 7), (2, 4), "é is one column");
+        assert_eq!(line_and_column(text, 10), (3, 1));
+        assert_eq!(line_and_column(text, 11), (4, 1));
+        assert_eq!(line_and_column(text, 99), (4, 2));
+        assert_eq!(line_and_column("", 5), (1, 1));
+    }
+}

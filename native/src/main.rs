@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use continuity_core::{Entry, trace};
-use continuity_native::files::{FileError, FileErrorKind, load_scenario};
+use continuity_core::{Diagnostic, Entry, trace};
+use continuity_native::files::{FileError, FileErrorKind, load_bundle, load_scenario};
+use continuity_native::report::Report;
 use continuity_native::text;
 
 /// Exit status for input that cannot be read or used.
@@ -25,6 +26,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check a Business Continuity configuration bundle (JSON or TOML).
+    ///
+    /// Exit status: 0 valid (warnings allowed), 1 invalid, 2 unreadable.
+    Validate {
+        /// The bundle file (`.json`, or `.toml`).
+        bundle: PathBuf,
+        /// `text`: findings grouped by object, for people; `json`: one JSON object, for machines.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
     /// Replay a scenario in virtual time and print its trace (JSON Lines).
     Simulate {
         /// The scenario file (JSON).
@@ -42,16 +53,45 @@ enum Format {
     Text,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Validate { bundle, format } => validate(&bundle, format),
         Command::Simulate { scenario, format } => simulate(&scenario, format),
     }
 }
 
+fn validate(path: &std::path::Path, format: ReportFormat) -> ExitCode {
+    let loaded = match load_bundle(path) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let report = Report::new(&path.display().to_string(), &loaded.bundle, loaded.warnings);
+    let rendered = match format {
+        ReportFormat::Text => report.to_text(),
+        ReportFormat::Json => report.to_json(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(rendered.as_bytes());
+    let _ = stdout.flush();
+    ExitCode::from(report.exit_code())
+}
+
 fn simulate(path: &std::path::Path, format: Format) -> ExitCode {
-    let result = load_scenario(path).and_then(|(scenario, bundle)| {
-        scenario.replay(bundle).map_err(|err| FileError {
+    let result = load_scenario(path).and_then(|(scenario, loaded)| {
+        for warning in &loaded.warnings {
+            eprintln!("{}", describe_warning(&loaded.path, warning));
+        }
+        scenario.replay(loaded.bundle).map_err(|err| FileError {
             path: path.to_owned(),
             kind: FileErrorKind::Content(err),
         })
@@ -82,4 +122,12 @@ fn simulate(path: &std::path::Path, format: Format) -> ExitCode {
             ExitCode::from(EXIT_BAD_INPUT)
         }
     }
+}
+
+/// `warning: FILE: [code] object …: message`, for a warning about `path`.
+fn describe_warning(path: &std::path::Path, warning: &Diagnostic) -> String {
+    let text = warning.to_string();
+    // The diagnostic says `warning[code] …`; the prefix already says warning.
+    let text = text.strip_prefix("warning").unwrap_or(&text);
+    format!("warning: {}: {text}", path.display())
 }

@@ -84,9 +84,9 @@ pub struct Run {
 ///
 /// A message naming the file when it cannot be read, parsed or run.
 pub fn run_scenario(path: &Path) -> Result<Run, String> {
-    let (scenario, bundle) = load_scenario(path).map_err(|err| err.to_string())?;
+    let (scenario, loaded) = load_scenario(path).map_err(|err| err.to_string())?;
     let lines = scenario
-        .run(bundle)
+        .run(loaded.bundle)
         .map_err(|err| format!("{}: {err}", path.display()))?;
     Ok(Run {
         description: scenario.description.clone(),

@@ -67,6 +67,27 @@ impl Bundle {
         serde_json::from_str(text).map_err(Error::from_json)
     }
 
+    /// Parses a bundle from TOML text: the same schema as JSON, written as
+    /// TOML tables (needs the crate feature `toml`).
+    ///
+    /// Option values may be TOML strings, integers, floats or booleans, kept
+    /// in their text form as with JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooLarge`] past [`MAX_BUNDLE_BYTES`], [`Error::Parse`] with
+    /// the line and column of malformed TOML or of a field of the wrong shape.
+    #[cfg(feature = "toml")]
+    pub fn from_toml(text: &str) -> Result<Bundle, Error> {
+        if text.len() > MAX_BUNDLE_BYTES {
+            return Err(Error::TooLarge {
+                what: "bundle",
+                limit: MAX_BUNDLE_BYTES,
+            });
+        }
+        toml::from_str(text).map_err(|err| Error::from_toml(text, &err))
+    }
+
     /// Whether this bundle holds only the local bootstrap configuration.
     ///
     /// Such a bundle names no server application, so the desktop has to reach
@@ -339,6 +360,43 @@ mod tests {
             bundle.local.sites[0].config_server.member(Member::Primary),
             Some("a:1")
         );
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn toml_bundles_read_like_json_ones() {
+        let bundle = Bundle::from_toml(
+            "version = 1\n\n[person]\nname = \"agent1\"\n\n[person.options.interaction-workspace]\n\"disaster-recovery.timeout\" = 30\n\"disaster-recovery.enabled\" = true\n",
+        )
+        .unwrap();
+        let person = bundle.person.unwrap();
+        let section = &person.options["interaction-workspace"];
+        assert_eq!(section["disaster-recovery.timeout"].as_str(), "30");
+        assert_eq!(section["disaster-recovery.enabled"].as_str(), "true");
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn toml_errors_give_line_and_column() {
+        let err = Bundle::from_toml("version = 1\n[person]\nname = = 1\n").unwrap_err();
+        let Error::Parse { line, column, .. } = err else {
+            panic!("{err:?}");
+        };
+        assert_eq!((line, column), (3, 8));
+        let err = Bundle::from_toml("version = 2\n").unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "line 1, column 11: unsupported bundle version 2: this build reads version 1"
+            ),
+            "{err}"
+        );
+        let err = Bundle::from_toml("").unwrap_err();
+        assert!(err.to_string().contains("missing field `version`"), "{err}");
+        let text = " ".repeat(MAX_BUNDLE_BYTES + 1);
+        assert!(matches!(
+            Bundle::from_toml(&text),
+            Err(Error::TooLarge { .. })
+        ));
     }
 
     #[test]

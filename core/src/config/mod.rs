@@ -1,6 +1,7 @@
 //! The configuration model: the bundle as read, and the policy it resolves to.
 
 mod bundle;
+pub mod cfg;
 mod diagnostic;
 pub mod options;
 mod policy;
@@ -11,6 +12,7 @@ pub use bundle::{
     DesktopApplication, Local, LocalSite, MAX_BUNDLE_BYTES, OptionValue, Options, Place,
     ServerApplication, ServerType, Version,
 };
+pub use cfg::{MAX_CFG_BYTES, ParsedOptions, parse_cfg};
 pub use diagnostic::{Diagnostic, Severity};
 pub use options::Timing;
 pub use policy::{BootstrapPlan, Dialect, ResolvedPolicy, Validated, bootstrap_plan, validate};

@@ -81,6 +81,13 @@ pub struct BootstrapPlan {
 /// Every error found, followed by every warning, when any error is found.
 pub fn validate(bundle: &Bundle) -> Result<Validated, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
+    if bundle.has_option_files() {
+        diagnostics.push(Diagnostic::error(
+            "options-file-unresolved",
+            "the bundle names `options_file`s that were not read: the host must resolve them \
+             first (`Bundle::resolve_option_files`; the `continuity` tool does it), or inline the options",
+        ));
+    }
     let hierarchy = Hierarchy::new(bundle);
     let resolution = match dialect_of(&hierarchy, &mut diagnostics) {
         Dialect::Workspace => workspace(bundle, &hierarchy, &mut diagnostics),
@@ -174,7 +181,7 @@ fn workspace(
     let peer = hierarchy.string(section, options::PEER_SITE);
 
     let (preferred, peer) = if enabled {
-        check_enabled_sites(preferred, peer, &sites, diagnostics)?
+        check_enabled_sites(hierarchy, preferred, peer, &sites, diagnostics)?
     } else {
         let site = disabled_site(bundle, preferred, &sites, diagnostics)?;
         // Kept so that a desktop already on the peer can stay there when
@@ -361,39 +368,43 @@ pub(crate) fn server_sites(bundle: &Bundle) -> BTreeMap<String, BTreeSet<ServerT
 }
 
 fn check_enabled_sites(
+    hierarchy: &Hierarchy<'_>,
     preferred: Option<String>,
     peer: Option<String>,
     sites: &BTreeSet<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(String, Option<String>)> {
     let known = known_sites_text(sites);
+    // Where an option was set (or, for a missing one, where Business Continuity was turned on).
+    let object_of = |option: &str| {
+        hierarchy
+            .get(WORKSPACE_SECTION, option)
+            .or_else(|| hierarchy.get(WORKSPACE_SECTION, options::ENABLED))
+            .map(|(_, object)| object.to_owned())
+    };
     let mut check = |option: &str, value: Option<String>, code: &str, what: &str| {
-        let Some(value) = value else {
-            diagnostics.push(
-                Diagnostic::error(
-                    code,
-                    format!(
-                        "Business Continuity is enabled but no {what} is set: set `{option}` to one of {known}"
-                    ),
-                )
-                .option(WORKSPACE_SECTION, option),
-            );
-            return None;
+        let finding = match &value {
+            None => Diagnostic::error(
+                code,
+                format!(
+                    "Business Continuity is enabled but no {what} is set: set `{option}` to one of {known}"
+                ),
+            ),
+            Some(value) if !sites.contains(value) => Diagnostic::error(
+                "unknown-site",
+                format!(
+                    "`{value}` is not the `{}` of any server application: use one of {known}, or set it on that site's servers",
+                    options::SITE
+                ),
+            ),
+            Some(_) => return value,
         };
-        if !sites.contains(&value) {
-            diagnostics.push(
-                Diagnostic::error(
-                    "unknown-site",
-                    format!(
-                        "`{value}` is not the `{}` of any server application: use one of {known}, or set it on that site's servers",
-                        options::SITE
-                    ),
-                )
-                .option(WORKSPACE_SECTION, option),
-            );
-            return None;
-        }
-        Some(value)
+        let finding = finding.option(WORKSPACE_SECTION, option);
+        diagnostics.push(match object_of(option) {
+            Some(object) => finding.on(object),
+            None => finding,
+        });
+        None
     };
     let preferred = check(
         options::PREFERRED_SITE,
@@ -412,6 +423,7 @@ fn check_enabled_sites(
                     options::PEER_SITE
                 ),
             )
+            .on(object_of(options::PEER_SITE).unwrap_or_default())
             .option(WORKSPACE_SECTION, options::PEER_SITE),
         );
         return None;
