@@ -242,7 +242,10 @@ fn local(bundle: &Bundle, policy: &ResolvedPolicy, diagnostics: &mut Vec<Diagnos
 
 /// Places must be configured identically on both sites, one place per DN.
 fn places(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
-    let mut by_site: BTreeMap<&str, BTreeSet<(&str, Vec<&str>)>> = BTreeMap::new();
+    // place name -> site -> its DNs (sorted), for places that name a site.
+    let mut by_name: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
+    // Every site a place is at, and every local site: a place must exist at each.
+    let mut sites: BTreeSet<&str> = bundle.local.sites.iter().map(|s| s.name.as_str()).collect();
     for place in &bundle.places {
         if place.dns.len() > 1 {
             diagnostics.push(
@@ -261,35 +264,35 @@ fn places(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
         let Some(site) = place.site.as_deref() else {
             continue;
         };
+        sites.insert(site);
         let mut dns: Vec<&str> = place.dns.iter().map(String::as_str).collect();
         dns.sort_unstable();
-        by_site
-            .entry(site)
-            .or_default()
-            .insert((place.name.as_str(), dns));
+        by_name.entry(&place.name).or_default().insert(site, dns);
     }
-    let mut sites = by_site.iter();
-    let Some((first_site, first)) = sites.next() else {
+    if by_name.is_empty() {
         return;
-    };
-    for (site, places) in sites {
-        for (name, dns) in first.symmetric_difference(places) {
-            let (there, not_there) = if first.contains(&(*name, dns.clone())) {
-                (first_site, site)
-            } else {
-                (site, first_site)
-            };
-            diagnostics.push(
-                Diagnostic::error(
-                    "places-differ",
-                    format!(
-                        "place `{name}` (DNs: {}) is configured at site `{there}` but not identically at site `{not_there}`: configure places identically on both sites",
-                        if dns.is_empty() { "none".to_owned() } else { dns.join(", ") }
-                    ),
-                )
-                .on(format!("place {name}")),
-            );
+    }
+    for (name, at) in by_name {
+        let configured: BTreeSet<&Vec<&str>> = at.values().collect();
+        if at.len() == sites.len() && configured.len() == 1 {
+            continue;
         }
+        let describe = |site: &str| match at.get(site) {
+            None => format!("`{site}` has no such place"),
+            Some(dns) if dns.is_empty() => format!("`{site}` has it with no DN"),
+            Some(dns) => format!("`{site}` has DN {}", dns.join(", ")),
+        };
+        let found: Vec<String> = sites.iter().map(|site| describe(site)).collect();
+        diagnostics.push(
+            Diagnostic::error(
+                "places-differ",
+                format!(
+                    "place `{name}` is not configured identically on every site ({}): configure the same place with the same DN on both sites",
+                    found.join(", ")
+                ),
+            )
+            .on(format!("place {name}")),
+        );
     }
 }
 
@@ -767,7 +770,24 @@ mod tests {
     fn places_must_match_across_sites_with_one_dn_each() {
         let mut value = workspace();
         value["places"][1]["dns"] = json!(["7002"]);
-        assert_eq!(codes(value.clone()), ["places-differ", "places-differ"]);
+        let (_, findings) = run(value.clone());
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].code, "places-differ");
+        assert!(
+            findings[0]
+                .message
+                .contains("`SiteA` has DN 7001, `SiteB` has DN 7002"),
+            "{}",
+            findings[0]
+        );
+        let mut missing = workspace();
+        missing["places"].as_array_mut().unwrap().pop();
+        let (_, findings) = run(missing);
+        assert!(
+            findings[0].message.contains("`SiteB` has no such place"),
+            "{}",
+            findings[0]
+        );
         value["places"][1]["dns"] = json!(["7001", "7002"]);
         let found = codes(value);
         assert_eq!(found[0], "place-with-several-dns", "{found:?}");
