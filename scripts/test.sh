@@ -23,6 +23,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked -q
 say "benchmark smoke run (allocation check, criterion test mode)"
 cargo bench -p continuity-core --bench engine --locked -- --test
 
+say "fuzz smoke run (10 s per parser)"
+bash scripts/fuzz.sh 10
+
 say "command-line smoke run"
 cargo run -q --locked -p continuity-native -- simulate examples/site-a-outage.json >/dev/null
 

@@ -258,14 +258,17 @@ impl<'a> Hierarchy<'a> {
         } else {
             "a positive whole number of seconds"
         };
+        let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+        // Digits only: `+30`, `30s` or `1e3` are refused, not guessed at.
         let problem = match text.parse::<u64>() {
-            Ok(0) if !allow_zero => Some(format!("`{text}` is not {kind}: set it to 1 or more")),
-            Ok(n) if n > MAX_SECONDS => Some(format!(
-                "`{text}` seconds is more than the largest accepted value, {MAX_SECONDS} (one week)"
-            )),
-            Ok(n) => return n * 1000,
-            Err(_) => Some(format!(
+            _ if !digits => Some(format!(
                 "`{text}` is not {kind}: write digits only, as in `30`"
+            )),
+            Ok(0) if !allow_zero => Some(format!("`{text}` is not {kind}: set it to 1 or more")),
+            Ok(n) if n <= MAX_SECONDS => return n * 1000,
+            // More than a week, or more digits than any number fits.
+            _ => Some(format!(
+                "`{text}` seconds is more than the largest accepted value, {MAX_SECONDS} (one week)"
             )),
         };
         if let Some(message) = problem {
