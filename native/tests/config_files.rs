@@ -2,31 +2,17 @@
 //! option exports (`options_file`, `.cfg`) and TOML bundles, run through
 //! the `continuity` command with real files and exit codes.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::fs;
+use std::path::Path;
+
+use common::{continuity, repo, stderr};
 use serde_json::{Value, json};
 
-fn continuity(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_continuity"))
-        .args(args)
-        .output()
-        .expect("the continuity binary runs")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 /// A scratch folder for one test, emptied first.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("config-files")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> std::path::PathBuf {
+    common::scratch("config-files", name)
 }
 
 fn write(path: &Path, text: impl AsRef<[u8]>) {
@@ -36,10 +22,6 @@ fn write(path: &Path, text: impl AsRef<[u8]>) {
 
 fn write_json(path: &Path, value: &Value) {
     write(path, serde_json::to_string_pretty(value).unwrap());
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// The trace `continuity simulate` prints for `scenario`, which must succeed.

@@ -1,27 +1,23 @@
 //! `continuity validate` as a deployment engineer runs it: exit codes,
 //! grouped findings for people, one JSON object for machines.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
+
+use common::{repo, stdout};
 
 fn validate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_continuity"))
-        .arg("validate")
-        .args(args)
-        .output()
-        .expect("the continuity binary runs")
+    let mut all = vec!["validate"];
+    all.extend_from_slice(args);
+    common::continuity(&all)
 }
 
 fn example(name: &str) -> String {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/bundles")
-        .join(name);
+    let path = repo().join("examples/bundles").join(name);
     path.to_str().unwrap().to_owned()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]
