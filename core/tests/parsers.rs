@@ -15,6 +15,9 @@ use std::collections::BTreeMap;
 
 use continuity_core::Error;
 use continuity_core::config::{Bundle, OptionValue, Options, parse_cfg};
+#[path = "common/mod.rs"]
+mod common;
+
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -22,14 +25,7 @@ use proptest::test_runner::Config;
 const DEFAULT_CASES: u32 = 512;
 
 fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_CASES);
-    Config {
-        cases,
-        ..Config::default()
-    }
+    common::cases(DEFAULT_CASES)
 }
 
 /// A line that looks like an option export's, or nearly: headers (some

@@ -40,6 +40,8 @@ const RUN_CALL_CAP: u32 = 20_000;
 
 #[path = "properties/case.rs"]
 mod case;
+#[path = "common/mod.rs"]
+mod common;
 #[path = "properties/host.rs"]
 mod host;
 
@@ -49,14 +51,9 @@ use host::{Replay, Source, replay};
 // ---- the properties ----
 
 fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_CASES);
     Config {
-        cases,
         max_shrink_iters: 4096,
-        ..Config::default()
+        ..common::cases(DEFAULT_CASES)
     }
 }
 

@@ -88,6 +88,33 @@ impl Bundle {
         toml::from_str(text).map_err(|err| Error::from_toml(text, &err))
     }
 
+    /// Every object that carries options, in bundle order: its description
+    /// for messages (as in `person agent1`), its options and its `options_file`.
+    pub(crate) fn objects_with_options(
+        &self,
+    ) -> impl Iterator<Item = (String, &Options, Option<&str>)> {
+        let hierarchy = self
+            .application
+            .iter()
+            .map(|o| ("application", o))
+            .chain(self.tenant.iter().map(|o| ("tenant", o)))
+            .chain(self.agent_groups.iter().map(|o| ("agent group", o)))
+            .chain(self.person.iter().map(|o| ("person", o)))
+            .map(|(kind, o)| (kind, &o.name, &o.options, &o.options_file));
+        let servers = self
+            .servers
+            .iter()
+            .map(|o| ("server application", &o.name, &o.options, &o.options_file));
+        let desktops = self
+            .desktop_applications
+            .iter()
+            .map(|o| ("desktop application", &o.name, &o.options, &o.options_file));
+        hierarchy
+            .chain(servers)
+            .chain(desktops)
+            .map(|(kind, name, options, file)| (format!("{kind} {name}"), options, file.as_deref()))
+    }
+
     /// Whether this bundle holds only the local bootstrap configuration.
     ///
     /// Such a bundle names no server application, so the desktop has to reach

@@ -221,15 +221,8 @@ impl Bundle {
 
     /// Whether any object still names an `options_file` to be resolved.
     pub fn has_option_files(&self) -> bool {
-        self.application.iter().any(|o| o.options_file.is_some())
-            || self.tenant.iter().any(|o| o.options_file.is_some())
-            || self.agent_groups.iter().any(|o| o.options_file.is_some())
-            || self.person.iter().any(|o| o.options_file.is_some())
-            || self.servers.iter().any(|o| o.options_file.is_some())
-            || self
-                .desktop_applications
-                .iter()
-                .any(|o| o.options_file.is_some())
+        self.objects_with_options()
+            .any(|(_, _, file)| file.is_some())
     }
 
     /// Every object that carries options, in bundle order, described for messages.

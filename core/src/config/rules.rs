@@ -133,7 +133,7 @@ fn sip_pairs(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
                         pair.name
                     ),
                 )
-                .on(format!("server {}", pair.name))
+                .on(format!("server application {}", pair.name))
                 .option(WORKSPACE_SECTION, options::NAME),
             );
         }
@@ -401,46 +401,12 @@ fn group_conflicts(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
 
 /// `disaster-recovery.*`, `continuity.*` and agent-desktop options this crate does not know.
 fn unknown_options(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
-    let objects = bundle
-        .application
-        .iter()
-        .map(|o| ("application", o.name.as_str(), &o.options))
-        .chain(
-            bundle
-                .tenant
-                .iter()
-                .map(|o| ("tenant", o.name.as_str(), &o.options)),
-        )
-        .chain(
-            bundle
-                .agent_groups
-                .iter()
-                .map(|o| ("agent group", o.name.as_str(), &o.options)),
-        )
-        .chain(
-            bundle
-                .person
-                .iter()
-                .map(|o| ("person", o.name.as_str(), &o.options)),
-        )
-        .chain(
-            bundle
-                .desktop_applications
-                .iter()
-                .map(|o| ("desktop application", o.name.as_str(), &o.options)),
-        )
-        .chain(
-            bundle
-                .servers
-                .iter()
-                .map(|o| ("server", o.name.as_str(), &o.options)),
-        );
-    for (kind, name, options) in objects {
-        unknown_in(kind, name, options, diagnostics);
+    for (object, options, _) in bundle.objects_with_options() {
+        unknown_in(&object, options, diagnostics);
     }
 }
 
-fn unknown_in(kind: &str, name: &str, options: &Options, diagnostics: &mut Vec<Diagnostic>) {
+fn unknown_in(object: &str, options: &Options, diagnostics: &mut Vec<Diagnostic>) {
     for (section, known) in [
         (WORKSPACE_SECTION, WORKSPACE_OPTIONS),
         (AGENT_DESKTOP_SECTION, AGENT_DESKTOP_OPTIONS),
@@ -466,7 +432,7 @@ fn unknown_in(kind: &str, name: &str, options: &Options, diagnostics: &mut Vec<D
                     "unknown-option",
                     format!("`{option}` is not an option Continuity knows{suggestion}"),
                 )
-                .on(format!("{kind} {name}"))
+                .on(object)
                 .option(section, option),
             );
         }
