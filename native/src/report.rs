@@ -3,79 +3,45 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use continuity_core::config::{self, BootstrapPlan, Dialect, Validated};
+use continuity_core::config::{self, Outcome, dialect_name};
 use continuity_core::{Bundle, Diagnostic, ResolvedPolicy, Severity};
-use serde_json::{Value, json};
 
-/// What validating a bundle found.
+/// What validating a bundle read from a file found.
 #[derive(Clone, Debug)]
 pub struct Report {
     /// The file the bundle came from, as given.
     pub file: String,
-    /// The outcome.
-    pub outcome: Outcome,
-    /// Every error and warning, errors first.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// The outcome of validating a bundle.
-#[derive(Clone, Debug)]
-pub enum Outcome {
-    /// The bundle resolves to this policy (warnings allowed).
-    Valid(Box<ResolvedPolicy>),
-    /// The bundle holds only local configuration; the desktop bootstraps with this plan.
-    Bootstrap(BootstrapPlan),
-    /// The bundle has errors.
-    Invalid,
+    /// The outcome and the findings.
+    pub report: config::Report,
 }
 
 impl Report {
     /// Validates `bundle` (read from `file`); `extra` are findings made while
     /// reading it (option-file warnings), reported with the rest.
     pub fn new(file: &str, bundle: &Bundle, extra: Vec<Diagnostic>) -> Report {
-        let (outcome, found) = if bundle.is_local_only() {
-            match config::bootstrap_plan(bundle) {
-                Ok(plan) => (Outcome::Bootstrap(plan), Vec::new()),
-                Err(diagnostics) => (Outcome::Invalid, diagnostics),
-            }
-        } else {
-            match config::validate(bundle) {
-                Ok(Validated { policy, warnings }) => (Outcome::Valid(Box::new(policy)), warnings),
-                Err(diagnostics) => (Outcome::Invalid, diagnostics),
-            }
-        };
-        let mut diagnostics = extra;
-        diagnostics.extend(found);
-        diagnostics.sort_by_key(|d| d.severity);
         Report {
             file: file.to_owned(),
-            outcome,
-            diagnostics,
+            report: config::Report::new(bundle, extra),
         }
     }
 
     /// The exit status: 0 valid (warnings allowed), 1 invalid.
     pub fn exit_code(&self) -> u8 {
-        match self.outcome {
-            Outcome::Invalid => 1,
-            _ => 0,
-        }
-    }
-
-    fn count(&self, severity: Severity) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
+        if self.report.is_valid() { 0 } else { 1 }
     }
 
     /// The report for people: a verdict line, then the findings grouped by object.
     pub fn to_text(&self) -> String {
-        let (errors, warnings) = (self.count(Severity::Error), self.count(Severity::Warning));
+        let report = &self.report;
+        let (errors, warnings) = (
+            report.count(Severity::Error),
+            report.count(Severity::Warning),
+        );
         let mut out = String::new();
-        let verdict = match &self.outcome {
-            Outcome::Invalid => "invalid",
-            _ => "valid",
+        let verdict = if report.is_valid() {
+            "valid"
+        } else {
+            "invalid"
         };
         let _ = writeln!(
             out,
@@ -83,7 +49,7 @@ impl Report {
             self.file
         );
         let mut groups: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-        for d in &self.diagnostics {
+        for d in &report.diagnostics {
             groups
                 .entry(d.object.as_deref().unwrap_or("bundle"))
                 .or_default()
@@ -104,7 +70,7 @@ impl Report {
                 let _ = writeln!(out, "      {}", d.message);
             }
         }
-        match &self.outcome {
+        match &report.outcome {
             Outcome::Valid(policy) => {
                 let _ = writeln!(out, "\n  resolves to: {}", describe(policy));
             }
@@ -125,30 +91,15 @@ impl Report {
         out
     }
 
-    /// The report for machines: one JSON object.
+    /// The report for machines: one JSON object, with the file it came from.
     pub fn to_json(&self) -> String {
-        let policy = match &self.outcome {
-            Outcome::Valid(policy) => policy_json(policy),
-            _ => Value::Null,
-        };
-        let value = json!({
-            "file": self.file,
-            "valid": !matches!(self.outcome, Outcome::Invalid),
-            "bootstrap": matches!(self.outcome, Outcome::Bootstrap(_)),
-            "errors": self.count(Severity::Error),
-            "warnings": self.count(Severity::Warning),
-            "policy": policy,
-            "diagnostics": self.diagnostics,
-        });
-        // A Value of strings, numbers and arrays always serializes.
+        let mut value = serde_json::Map::new();
+        value.insert("file".to_owned(), self.file.clone().into());
+        if let serde_json::Value::Object(fields) = self.report.to_json_value() {
+            value.extend(fields);
+        }
+        // A map of strings, numbers and arrays always serializes.
         serde_json::to_string_pretty(&value).expect("a JSON value serializes") + "\n"
-    }
-}
-
-fn dialect_name(dialect: Dialect) -> &'static str {
-    match dialect {
-        Dialect::Workspace => "workspace",
-        Dialect::AgentDesktop => "agent-desktop",
     }
 }
 
@@ -170,29 +121,4 @@ fn describe(policy: &ResolvedPolicy) -> String {
         t.endpoint_timeout / 1000,
         if policy.auto_restore { "on" } else { "off" }
     )
-}
-
-fn policy_json(policy: &ResolvedPolicy) -> Value {
-    let t = &policy.timing;
-    json!({
-        "dialect": dialect_name(policy.dialect),
-        "enabled": policy.enabled,
-        "preferred": &*policy.preferred,
-        "peer": policy.peer.as_deref(),
-        "triggers": policy.triggers,
-        "auto_restore": policy.auto_restore,
-        "restore_when_idle": policy.restore_when_idle,
-        "timing_ms": {
-            "site_timeout": t.site_timeout,
-            "endpoint_timeout": t.endpoint_timeout,
-            "probe_interval": t.probe_interval,
-            "hold_down": t.hold_down,
-            "spread": t.spread,
-            "backoff_base": t.backoff_base,
-            "backoff_cap": t.backoff_cap,
-            "wake_gap": t.wake_gap,
-            "recheck_grace": t.recheck_grace,
-            "bootstrap_connect_timeout": t.bootstrap_connect_timeout,
-        },
-    })
 }

@@ -5,6 +5,7 @@ pub mod cfg;
 mod diagnostic;
 pub mod options;
 mod policy;
+mod report;
 mod rules;
 
 pub use bundle::{
@@ -16,3 +17,4 @@ pub use cfg::{MAX_CFG_BYTES, ParsedOptions, parse_cfg};
 pub use diagnostic::{Diagnostic, Severity};
 pub use options::Timing;
 pub use policy::{BootstrapPlan, Dialect, ResolvedPolicy, Validated, bootstrap_plan, validate};
+pub use report::{Outcome, Report, dialect_name};

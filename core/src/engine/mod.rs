@@ -461,6 +461,11 @@ impl Engine {
         self.outputs.pop_front()
     }
 
+    /// How many outputs are waiting to be polled.
+    pub fn pending_outputs(&self) -> usize {
+        self.outputs.len()
+    }
+
     /// When [`handle_timeout`](Engine::handle_timeout) must next be called.
     ///
     /// While outputs are waiting to be polled this answers the current time,

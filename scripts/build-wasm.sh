@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the WebAssembly package into wasm/pkg: the web target (ES module,
+# async init) and the Node target (CommonJS glue behind an ES module entry),
+# the shared JavaScript API, driver and worker, TypeScript declarations and
+# package.json. Installs what it needs first (scripts/setup-wasm.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '==> %s\n' "$*"; }
+
+bash scripts/setup-wasm.sh
+
+target_dir=${CARGO_TARGET_DIR:-target}
+out=wasm/pkg
+wasm_opt=wasm/node_modules/.bin/wasm-opt
+
+say "building continuity-wasm (wasm32-unknown-unknown, profile wasm-release)"
+cargo build -q --locked -p continuity-wasm --target wasm32-unknown-unknown --profile wasm-release
+module="$target_dir/wasm32-unknown-unknown/wasm-release/continuity_wasm.wasm"
+
+rm -rf "$out"
+mkdir -p "$out/web" "$out/node"
+say "binding (wasm-bindgen $(wasm-bindgen --version | awk '{ print $2 }'))"
+wasm-bindgen --target web --no-typescript --out-dir "$out/web" --out-name continuity_wasm "$module"
+wasm-bindgen --target nodejs --no-typescript --out-dir "$out/node" --out-name continuity_wasm "$module"
+# The package is an ES module package; the Node glue is CommonJS.
+mv "$out/node/continuity_wasm.js" "$out/node/continuity_wasm.cjs"
+
+say "optimizing ($("$wasm_opt" --version))"
+for wasm in "$out/web/continuity_wasm_bg.wasm" "$out/node/continuity_wasm_bg.wasm"; do
+  # The features rustc enables by default for wasm32-unknown-unknown.
+  "$wasm_opt" -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$wasm" -o "$wasm"
+done
+
+cp wasm/js/package.json wasm/js/README.md wasm/js/index.d.ts wasm/js/api.js wasm/js/driver.js wasm/js/errors.js "$out/"
+cp wasm/js/web.js "$out/web/index.js"
+cp wasm/js/worker.js "$out/web/worker.js"
+cp wasm/js/node.js "$out/node/index.js"
+say "package ready in $out"

@@ -1,0 +1,347 @@
+// The package's API, bound to one build of the raw WebAssembly module (the
+// web target or the Node target). See index.d.ts for the documentation of
+// every export.
+
+import { continuityError, describe } from "./errors.js";
+
+const SERVICES = new Map([["sip-server", 0], ["stat-server", 1], ["config-server", 2]]);
+const MEMBERS = new Map([["primary", 0], ["backup", 1]]);
+// Codes returned by the raw input methods (wasm/src/engine.rs).
+const STOPPED = -1;
+const BAD_TIME = -2;
+const NOT_A_SITE = 0xffffffff;
+const MAX_SEED = (1n << 64n) - 1n;
+
+// The fields of every input type and what they hold, so a malformed input is
+// named field by field (the engine checks it again when it parses the input).
+const FIELDS = {
+  start: {},
+  config_loaded: { bundle: "object" },
+  link_up: { site: "string", service: "service", member: "member" },
+  link_down: { site: "string", service: "service", member: "member" },
+  endpoint_registered: { site: "string" },
+  endpoint_unregistered: { site: "string" },
+  probe_result: { site: "string", ok: "boolean" },
+  interaction_started: { id: "string" },
+  interaction_ended: { id: "string" },
+  switch_requested: { site: "string" },
+  resumed: {},
+  stop: {},
+};
+
+function invalidInput(message) {
+  return continuityError("invalid-input", `invalid input: ${message}`);
+}
+
+/** Checks an input's shape, naming the field that is wrong. */
+function checkInput(input) {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    throw invalidInput(`expected an object like {type: "link_down", site: "SiteA", service: "sip-server", member: "primary"}; got ${describe(input)}`);
+  }
+  const type = input.type;
+  if (typeof type !== "string") {
+    throw invalidInput(`\`type\` must be a string naming the input, like "link_down"; got ${describe(type)}`);
+  }
+  const fields = Object.hasOwn(FIELDS, type) ? FIELDS[type] : undefined;
+  if (fields === undefined) {
+    throw invalidInput(`unknown input type ${JSON.stringify(type)}; expected one of ${Object.keys(FIELDS).join(", ")}`);
+  }
+  for (const [field, kind] of Object.entries(fields)) {
+    const value = input[field];
+    if (value === undefined) throw invalidInput(`${type} needs \`${field}\``);
+    checkField(type, field, kind, value);
+  }
+  for (const field of Object.keys(input)) {
+    if (field !== "type" && !Object.hasOwn(fields, field)) {
+      const known = Object.keys(fields);
+      throw invalidInput(`unknown field \`${field}\` in ${type}; ${known.length ? `it has ${known.join(", ")}` : "it has no fields besides `type`"}`);
+    }
+  }
+}
+
+function checkField(type, field, kind, value) {
+  switch (kind) {
+    case "service":
+      if (!SERVICES.has(value)) throw invalidInput(`unknown service ${describe(value)} in ${type}; expected one of "sip-server", "stat-server", "config-server"`);
+      return;
+    case "member":
+      if (!MEMBERS.has(value)) throw invalidInput(`unknown member ${describe(value)} in ${type}; expected "primary" or "backup"`);
+      return;
+    case "object":
+      if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalidInput(`\`${field}\` of ${type} must be an object; got ${describe(value)}`);
+      return;
+    default:
+      if (typeof value !== kind) throw invalidInput(`\`${field}\` of ${type} must be a ${kind}; got ${describe(value)}`);
+  }
+}
+
+function checkTime(nowMs) {
+  if (typeof nowMs !== "number" || !(nowMs >= 0 && nowMs <= Number.MAX_SAFE_INTEGER)) {
+    throw timeError(nowMs);
+  }
+}
+
+function timeError(nowMs) {
+  return continuityError(
+    "invalid-time",
+    `nowMs must be a finite, non-negative number of milliseconds (at most Number.MAX_SAFE_INTEGER), such as performance.now(); got ${describe(nowMs)}`,
+  );
+}
+
+function checkString(value, field, type) {
+  checkField(type, field, "string", value);
+}
+
+function toSeed(seed) {
+  if (typeof seed === "number" && Number.isSafeInteger(seed) && seed >= 0) return BigInt(seed);
+  if (typeof seed === "bigint" && seed >= 0n && seed <= MAX_SEED) return seed;
+  throw continuityError(
+    "invalid-seed",
+    `seed must be a non-negative integer (a safe integer number, or a bigint below 2^64); got ${describe(seed)}`,
+  );
+}
+
+/** JSON text of a value given as an object or as JSON text. */
+function toJson(value, what, example) {
+  if (typeof value === "string") return value;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw continuityError(`invalid-${what}`, `${what} must be an object (or its JSON text), like ${example}; got ${describe(value)}`);
+  }
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw continuityError(`invalid-${what}`, `${what} cannot be written as JSON: ${error.message}`);
+  }
+}
+
+/** JSON text of a `files` option: an object or Map from path to text. */
+function filesJson(files) {
+  if (files === undefined || files === null) return undefined;
+  const entries = files instanceof Map ? [...files] : typeof files === "object" && !Array.isArray(files) ? Object.entries(files) : null;
+  if (entries === null) {
+    throw continuityError("invalid-files", `files must map each file's path to its text (an object or a Map); got ${describe(files)}`);
+  }
+  const map = {};
+  for (const [path, text] of entries) {
+    if (typeof path !== "string" || typeof text !== "string") {
+      throw continuityError("invalid-files", `files must map each file's path to its text: the entry ${describe(path)} has ${describe(text)}`);
+    }
+    map[path] = text;
+  }
+  return JSON.stringify(map);
+}
+
+function options(value, what) {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== "object") {
+    throw continuityError("invalid-options", `the options of ${what} must be an object like {files: {...}}; got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Binds the API to `raw` (the wasm-bindgen module); `ready()` says whether it is instantiated. */
+export function makeApi(raw, ready) {
+  function checkReady() {
+    if (!ready()) {
+      throw continuityError("not-initialized", "the WebAssembly module is not loaded yet: `await init()` before using the package");
+    }
+  }
+
+  const freed = () => continuityError("freed", "the engine was freed: create a new Engine");
+
+  class Engine {
+    #raw;
+    /** Site name to the raw engine's index, for the fast path. */
+    #sites = new Map();
+    /** Outputs taken from the raw engine but not yet polled. */
+    #queue = [];
+
+    constructor(bundle, seed = 0, opts = undefined) {
+      checkReady();
+      const { files } = options(opts, "new Engine()");
+      const text = toJson(bundle, "bundle", '{"version": 1, "local": {...}, ...}');
+      this.#raw = new raw.RawEngine(text, toSeed(seed), filesJson(files));
+    }
+
+    #engine() {
+      if (this.#raw === undefined) throw freed();
+      return this.#raw;
+    }
+
+    /** Turns a raw input method's answer into the output count, or throws. */
+    #answer(code, type, nowMs) {
+      if (code >= 0) return code + this.#queue.length;
+      if (code === STOPPED) {
+        throw continuityError("stopped", `the engine is stopped: \`${type}\` was refused (stop is final; create a new Engine to start again)`);
+      }
+      if (code === BAD_TIME) throw timeError(nowMs);
+      throw continuityError("invalid-input", `invalid input: \`${type}\` names an unknown service or member`);
+    }
+
+    handle(input, nowMs) {
+      const engine = this.#engine();
+      checkTime(nowMs);
+      checkInput(input);
+      const text = toJson(input, "input", "{type: \"start\"}");
+      return this.#answer(engine.handleJson(text, nowMs), input.type, nowMs);
+    }
+
+    linkUp(site, service, member, nowMs) {
+      return this.#link("link_up", site, service, member, nowMs);
+    }
+
+    linkDown(site, service, member, nowMs) {
+      return this.#link("link_down", site, service, member, nowMs);
+    }
+
+    #link(type, site, service, member, nowMs) {
+      const engine = this.#engine();
+      checkTime(nowMs);
+      const s = SERVICES.get(service);
+      const m = MEMBERS.get(member);
+      let id = this.#sites.get(site);
+      if (s === undefined || m === undefined || id === undefined) {
+        checkString(site, "site", type);
+        checkField(type, "service", "service", service);
+        checkField(type, "member", "member", member);
+        id = this.#siteId(engine, site);
+        if (id === undefined) return this.handle({ type, site, service, member }, nowMs);
+      }
+      const code = type === "link_up" ? engine.linkUp(id, s, m, nowMs) : engine.linkDown(id, s, m, nowMs);
+      return this.#answer(code, type, nowMs);
+    }
+
+    endpointRegistered(site, nowMs) {
+      return this.#onSite("endpoint_registered", site, nowMs, (engine, id) => engine.endpointRegistered(id, nowMs));
+    }
+
+    endpointUnregistered(site, nowMs) {
+      return this.#onSite("endpoint_unregistered", site, nowMs, (engine, id) => engine.endpointUnregistered(id, nowMs));
+    }
+
+    probeResult(site, ok, nowMs) {
+      checkField("probe_result", "ok", "boolean", ok);
+      return this.#onSite("probe_result", site, nowMs, (engine, id) => engine.probeResult(id, ok, nowMs), { ok });
+    }
+
+    #onSite(type, site, nowMs, feed, extra) {
+      const engine = this.#engine();
+      checkTime(nowMs);
+      let id = this.#sites.get(site);
+      if (id === undefined) {
+        checkString(site, "site", type);
+        id = this.#siteId(engine, site);
+        if (id === undefined) return this.handle({ type, site, ...extra }, nowMs);
+      }
+      return this.#answer(feed(engine, id), type, nowMs);
+    }
+
+    /** The raw index of a site name the engine knows, cached; undefined for any other name. */
+    #siteId(engine, site) {
+      const id = engine.siteId(site);
+      if (id === NOT_A_SITE) return undefined;
+      this.#sites.set(site, id);
+      return id;
+    }
+
+    interactionStarted(id, nowMs) {
+      const engine = this.#engine();
+      checkTime(nowMs);
+      checkString(id, "id", "interaction_started");
+      return this.#answer(engine.interactionStarted(id, nowMs), "interaction_started", nowMs);
+    }
+
+    interactionEnded(id, nowMs) {
+      const engine = this.#engine();
+      checkTime(nowMs);
+      checkString(id, "id", "interaction_ended");
+      return this.#answer(engine.interactionEnded(id, nowMs), "interaction_ended", nowMs);
+    }
+
+    handleTimeout(nowMs) {
+      const engine = this.#engine();
+      checkTime(nowMs);
+      return this.#answer(engine.handleTimeout(nowMs), "handleTimeout", nowMs);
+    }
+
+    pollOutput() {
+      const engine = this.#engine();
+      if (this.#queue.length === 0 && engine.pending() > 0) {
+        this.#queue = JSON.parse(engine.takeOutputs());
+      }
+      return this.#queue.shift();
+    }
+
+    drainOutputs() {
+      const engine = this.#engine();
+      const outputs = this.#queue;
+      this.#queue = [];
+      if (engine.pending() > 0) {
+        for (const output of JSON.parse(engine.takeOutputs())) outputs.push(output);
+      }
+      return outputs;
+    }
+
+    pollTimeout() {
+      const engine = this.#engine();
+      if (this.#queue.length > 0) return engine.now();
+      const at = engine.pollTimeout();
+      return at < 0 ? null : at;
+    }
+
+    status() {
+      return JSON.parse(this.#engine().statusJson());
+    }
+
+    warnings() {
+      return JSON.parse(this.#engine().warningsJson());
+    }
+
+    get now() {
+      return this.#engine().now();
+    }
+
+    get stopped() {
+      return this.#engine().stopped();
+    }
+
+    free() {
+      if (this.#raw === undefined) return;
+      this.#raw.free();
+      this.#raw = undefined;
+    }
+  }
+  if (typeof Symbol.dispose === "symbol") {
+    Engine.prototype[Symbol.dispose] = Engine.prototype.free;
+  }
+
+  function validate(bundle, opts = undefined) {
+    checkReady();
+    const { files } = options(opts, "validate()");
+    const text = toJson(bundle, "bundle", '{"version": 1, "local": {...}, ...}');
+    return JSON.parse(raw.validate(text, filesJson(files)));
+  }
+
+  function parseCfg(text) {
+    checkReady();
+    if (typeof text !== "string") {
+      throw continuityError("invalid-cfg", `parseCfg takes the text of an option export (a string); got ${describe(text)}`);
+    }
+    return JSON.parse(raw.parseCfg(text));
+  }
+
+  function resolveOptionFiles(bundle, files) {
+    checkReady();
+    const text = toJson(bundle, "bundle", '{"version": 1, "local": {...}, ...}');
+    return JSON.parse(raw.resolveOptionFiles(text, filesJson(files) ?? "{}"));
+  }
+
+  function simulate(scenario, opts = undefined) {
+    checkReady();
+    const { files } = options(opts, "simulate()");
+    const text = toJson(scenario, "scenario", '{"bundle": {...}, "seed": 7, "steps": [...]}');
+    return raw.simulate(text, filesJson(files));
+  }
+
+  return { Engine, validate, parseCfg, resolveOptionFiles, simulate };
+}

@@ -1,0 +1,16 @@
+// The package's Node entry: the Node build of the module, loaded at import.
+
+import { createRequire } from "node:module";
+import { makeApi } from "../api.js";
+
+export { Driver, WorkerDriver } from "../driver.js";
+export { isContinuityError } from "../errors.js";
+
+const raw = createRequire(import.meta.url)("./continuity_wasm.cjs");
+
+/** Resolves at once: the Node build is loaded when the package is imported. */
+export function init() {
+  return Promise.resolve();
+}
+
+export const { Engine, validate, parseCfg, resolveOptionFiles, simulate } = makeApi(raw, () => true);

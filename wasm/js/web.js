@@ -1,0 +1,19 @@
+// The package's browser entry: the web build of the module, loaded by `init()`.
+
+import initWasm, * as raw from "./continuity_wasm.js";
+import { makeApi } from "../api.js";
+
+export { Driver, WorkerDriver } from "../driver.js";
+export { isContinuityError } from "../errors.js";
+
+let loaded = false;
+let loading;
+
+export function init(source) {
+  loading ??= initWasm(source === undefined ? undefined : { module_or_path: source }).then(() => {
+    loaded = true;
+  });
+  return loading;
+}
+
+export const { Engine, validate, parseCfg, resolveOptionFiles, simulate } = makeApi(raw, () => loaded);

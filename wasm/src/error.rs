@@ -1,0 +1,46 @@
+//! Errors thrown to JavaScript: real `Error` objects named `ContinuityError`
+//! with a stable `code` (and the `diagnostics` of an invalid bundle).
+
+use continuity_core::{Diagnostic, Error};
+use wasm_bindgen::JsValue;
+
+/// A JavaScript `Error` with `name` `ContinuityError`, `code` and `message`.
+pub fn js_error(code: &str, message: &str) -> JsValue {
+    let error = js_sys::Error::new(message);
+    error.set_name("ContinuityError");
+    // Setting a property on a fresh, extensible Error cannot fail.
+    let _ = js_sys::Reflect::set(&error, &"code".into(), &code.into());
+    error.into()
+}
+
+/// The JavaScript error for a core [`Error`]; `what` names the value that was
+/// read (`bundle`, `scenario`, …) for parse errors.
+pub fn from_core(what: &str, error: &Error) -> JsValue {
+    let (code, message) = match error {
+        Error::Parse { .. } => ("parse", format!("cannot read the {what}: {error}")),
+        Error::TooLarge { .. } => ("too-large", error.to_string()),
+        Error::Invalid { .. } => ("invalid-bundle", error.to_string()),
+        Error::OptionsFile { .. } => ("options-file", error.to_string()),
+        Error::Scenario { .. } => ("invalid-scenario", format!("scenario {error}")),
+        _ => ("error", error.to_string()),
+    };
+    let value = js_error(code, &message);
+    if let Error::Invalid { diagnostics } = error {
+        let _ = js_sys::Reflect::set(
+            &value,
+            &"diagnostics".into(),
+            &diagnostics_value(diagnostics),
+        );
+    }
+    value
+}
+
+/// Diagnostics as a JavaScript array of plain objects.
+pub fn diagnostics_value(diagnostics: &[Diagnostic]) -> JsValue {
+    json_value(&serde_json::to_string(diagnostics).unwrap_or_else(|_| "[]".to_owned()))
+}
+
+/// Parses JSON text this crate produced into a JavaScript value.
+pub fn json_value(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+}
