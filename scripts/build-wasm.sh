@@ -11,14 +11,16 @@ say() { printf '==> %s\n' "$*"; }
 bash scripts/setup-wasm.sh
 
 target_dir=${CARGO_TARGET_DIR:-target}
-out=wasm/pkg
+# Built beside wasm/pkg and moved in at the end, so a test reading the
+# package never sees half of it.
+out=$(mktemp -d wasm/.pkg.XXXXXX)
+trap 'rm -rf "$out"' EXIT
 wasm_opt=wasm/node_modules/.bin/wasm-opt
 
 say "building continuity-wasm (wasm32-unknown-unknown, profile wasm-release)"
 cargo build -q --locked -p continuity-wasm --target wasm32-unknown-unknown --profile wasm-release
 module="$target_dir/wasm32-unknown-unknown/wasm-release/continuity_wasm.wasm"
 
-rm -rf "$out"
 mkdir -p "$out/web" "$out/node"
 say "binding (wasm-bindgen $(wasm-bindgen --version | awk '{ print $2 }'))"
 wasm-bindgen --target web --no-typescript --out-dir "$out/web" --out-name continuity_wasm "$module"
@@ -39,4 +41,7 @@ cp wasm/js/package.json wasm/js/README.md wasm/js/index.d.ts wasm/js/api.js wasm
 cp wasm/js/web.js "$out/web/index.js"
 cp wasm/js/worker.js "$out/web/worker.js"
 cp wasm/js/node.js "$out/node/index.js"
-say "package ready in $out"
+chmod 755 "$out"
+rm -rf wasm/pkg
+mv "$out" wasm/pkg
+say "package ready in wasm/pkg"

@@ -26,6 +26,8 @@ cargo bench -p continuity-core --bench engine --locked -- --test
 say "fuzz smoke run (10 s per parser)"
 bash scripts/fuzz.sh 10
 
+bash scripts/test-wasm.sh
+
 say "command-line smoke run"
 cargo run -q --locked -p continuity-native -- simulate examples/site-a-outage.json >/dev/null
 

@@ -1,5 +1,6 @@
 //! The engine's inputs and outputs, serialized as JSON objects tagged by `"type"`.
 
+use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Bundle, Diagnostic};
@@ -10,8 +11,8 @@ use crate::types::{Member, Millis, Name, Phase, Reason, Role, Service};
 /// Each variant has a typed `handle_*` method on [`Engine`](crate::Engine)
 /// too; [`Engine::handle_input`](crate::Engine::handle_input) dispatches this
 /// enum to them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Input {
     /// Start the engine: bootstrap or connect to the preferred site.
     Start,
@@ -93,6 +94,128 @@ impl Input {
             Input::Resumed => "resumed",
             Input::Stop => "stop",
         }
+    }
+}
+
+/// Every input type's wire name, in declaration order.
+const INPUT_TYPES: &[&str] = &[
+    "start",
+    "config_loaded",
+    "link_up",
+    "link_down",
+    "endpoint_registered",
+    "endpoint_unregistered",
+    "probe_result",
+    "interaction_started",
+    "interaction_ended",
+    "switch_requested",
+    "resumed",
+    "stop",
+];
+
+// Read through one flat struct rather than serde's internally tagged enum
+// support: that buffers every input (and a whole bundle in `config_loaded`)
+// in an intermediate tree and compiles the bundle's reader a second time,
+// which doubles the WebAssembly package. Errors read as serde's own.
+impl<'de> Deserialize<'de> for Input {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Input, D::Error> {
+        RawInput::deserialize(deserializer)?.into_input()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInput {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    bundle: Option<Box<Bundle>>,
+    #[serde(default)]
+    site: Option<Name>,
+    #[serde(default)]
+    service: Option<Service>,
+    #[serde(default)]
+    member: Option<Member>,
+    #[serde(default)]
+    ok: Option<bool>,
+    #[serde(default)]
+    id: Option<Name>,
+}
+
+impl RawInput {
+    fn into_input<E: de::Error>(self) -> Result<Input, E> {
+        let fields: &'static [&'static str] = match self.kind.as_str() {
+            "start" | "resumed" | "stop" => &[],
+            "config_loaded" => &["bundle"],
+            "link_up" | "link_down" => &["site", "service", "member"],
+            "endpoint_registered" | "endpoint_unregistered" | "switch_requested" => &["site"],
+            "probe_result" => &["site", "ok"],
+            "interaction_started" | "interaction_ended" => &["id"],
+            other => return Err(E::unknown_variant(other, INPUT_TYPES)),
+        };
+        let present = [
+            ("bundle", self.bundle.is_some()),
+            ("site", self.site.is_some()),
+            ("service", self.service.is_some()),
+            ("member", self.member.is_some()),
+            ("ok", self.ok.is_some()),
+            ("id", self.id.is_some()),
+        ];
+        for (field, is_present) in present {
+            if is_present && !fields.contains(&field) {
+                return Err(E::unknown_field(field, fields));
+            }
+        }
+        fn need<T, E: de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(field))
+        }
+        Ok(match self.kind.as_str() {
+            "start" => Input::Start,
+            "resumed" => Input::Resumed,
+            "stop" => Input::Stop,
+            "config_loaded" => Input::ConfigLoaded {
+                bundle: need(self.bundle, "bundle")?,
+            },
+            "link_up" | "link_down" => {
+                let (site, service, member) = (
+                    need(self.site, "site")?,
+                    need(self.service, "service")?,
+                    need(self.member, "member")?,
+                );
+                if self.kind == "link_up" {
+                    Input::LinkUp {
+                        site,
+                        service,
+                        member,
+                    }
+                } else {
+                    Input::LinkDown {
+                        site,
+                        service,
+                        member,
+                    }
+                }
+            }
+            "endpoint_registered" => Input::EndpointRegistered {
+                site: need(self.site, "site")?,
+            },
+            "endpoint_unregistered" => Input::EndpointUnregistered {
+                site: need(self.site, "site")?,
+            },
+            "switch_requested" => Input::SwitchRequested {
+                site: need(self.site, "site")?,
+            },
+            "probe_result" => Input::ProbeResult {
+                site: need(self.site, "site")?,
+                ok: need(self.ok, "ok")?,
+            },
+            "interaction_started" => Input::InteractionStarted {
+                id: need(self.id, "id")?,
+            },
+            _ => Input::InteractionEnded {
+                id: need(self.id, "id")?,
+            },
+        })
     }
 }
 

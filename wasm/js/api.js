@@ -2,7 +2,7 @@
 // web target or the Node target). See index.d.ts for the documentation of
 // every export.
 
-import { continuityError, describe } from "./errors.js";
+import { continuityError, describe, isContinuityError } from "./errors.js";
 
 const SERVICES = new Map([["sip-server", 0], ["stat-server", 1], ["config-server", 2]]);
 const MEMBERS = new Map([["primary", 0], ["backup", 1]]);
@@ -10,6 +10,16 @@ const MEMBERS = new Map([["primary", 0], ["backup", 1]]);
 const STOPPED = -1;
 const BAD_TIME = -2;
 const NOT_A_SITE = 0xffffffff;
+// Packed outputs (wasm/src/engine.rs, `next_output`).
+const NO_SITE = 0xff;
+const AS_JSON = 0xf;
+const OUTPUT_TYPES = [
+  undefined, "connect_config_server", "connect", "disconnect", "register_endpoint", "unregister_endpoint",
+  "probe", "recheck", "phase_changed", "switchover_pending", "switchover_cancelled", "switched", "all_sites_down",
+];
+const PHASES = ["idle", "bootstrapping", "connecting", "active", "all_sites_down", "stopped"];
+const ROLES = [undefined, "preferred", "peer"];
+const REASONS = [undefined, "site-timeout", "endpoint-timeout", "auto-restore", "manual"];
 const MAX_SEED = (1n << 64n) - 1n;
 
 // The fields of every input type and what they hold, so a malformed input is
@@ -33,8 +43,18 @@ function invalidInput(message) {
   return continuityError("invalid-input", `invalid input: ${message}`);
 }
 
-/** Checks an input's shape, naming the field that is wrong. */
+/** Checks an input's shape, naming the field that is wrong; returns its type. */
 function checkInput(input) {
+  try {
+    return checkShape(input);
+  } catch (error) {
+    if (isContinuityError(error)) throw error;
+    // A getter or proxy of the caller's threw while the input was read.
+    throw invalidInput(`reading the input threw ${error instanceof Error ? `${error.name}: ${error.message}` : describe(error)}`);
+  }
+}
+
+function checkShape(input) {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     throw invalidInput(`expected an object like {type: "link_down", site: "SiteA", service: "sip-server", member: "primary"}; got ${describe(input)}`);
   }
@@ -57,6 +77,7 @@ function checkInput(input) {
       throw invalidInput(`unknown field \`${field}\` in ${type}; ${known.length ? `it has ${known.join(", ")}` : "it has no fields besides `type`"}`);
     }
   }
+  return type;
 }
 
 function checkField(type, field, kind, value) {
@@ -117,6 +138,15 @@ function toJson(value, what, example) {
 /** JSON text of a `files` option: an object or Map from path to text. */
 function filesJson(files) {
   if (files === undefined || files === null) return undefined;
+  try {
+    return readFiles(files);
+  } catch (error) {
+    if (isContinuityError(error)) throw error;
+    throw continuityError("invalid-files", `reading files threw ${error?.name ?? "an error"}: ${error?.message ?? String(error)}`);
+  }
+}
+
+function readFiles(files) {
   const entries = files instanceof Map ? [...files] : typeof files === "object" && !Array.isArray(files) ? Object.entries(files) : null;
   if (entries === null) {
     throw continuityError("invalid-files", `files must map each file's path to its text (an object or a Map); got ${describe(files)}`);
@@ -153,8 +183,8 @@ export function makeApi(raw, ready) {
     #raw;
     /** Site name to the raw engine's index, for the fast path. */
     #sites = new Map();
-    /** Outputs taken from the raw engine but not yet polled. */
-    #queue = [];
+    /** Site names by raw index, for building outputs. */
+    #names = [];
 
     constructor(bundle, seed = 0, opts = undefined) {
       checkReady();
@@ -170,7 +200,7 @@ export function makeApi(raw, ready) {
 
     /** Turns a raw input method's answer into the output count, or throws. */
     #answer(code, type, nowMs) {
-      if (code >= 0) return code + this.#queue.length;
+      if (code >= 0) return code;
       if (code === STOPPED) {
         throw continuityError("stopped", `the engine is stopped: \`${type}\` was refused (stop is final; create a new Engine to start again)`);
       }
@@ -181,9 +211,9 @@ export function makeApi(raw, ready) {
     handle(input, nowMs) {
       const engine = this.#engine();
       checkTime(nowMs);
-      checkInput(input);
+      const type = checkInput(input);
       const text = toJson(input, "input", "{type: \"start\"}");
-      return this.#answer(engine.handleJson(text, nowMs), input.type, nowMs);
+      return this.#answer(engine.handleJson(text, nowMs), type, nowMs);
     }
 
     linkUp(site, service, member, nowMs) {
@@ -265,28 +295,53 @@ export function makeApi(raw, ready) {
     }
 
     pollOutput() {
-      const engine = this.#engine();
-      if (this.#queue.length === 0 && engine.pending() > 0) {
-        this.#queue = JSON.parse(engine.takeOutputs());
-      }
-      return this.#queue.shift();
+      return this.#next(this.#engine());
     }
 
     drainOutputs() {
       const engine = this.#engine();
-      const outputs = this.#queue;
-      this.#queue = [];
-      if (engine.pending() > 0) {
-        for (const output of JSON.parse(engine.takeOutputs())) outputs.push(output);
+      const outputs = [];
+      for (let output = this.#next(engine); output !== undefined; output = this.#next(engine)) {
+        outputs.push(output);
       }
       return outputs;
     }
 
     pollTimeout() {
-      const engine = this.#engine();
-      if (this.#queue.length > 0) return engine.now();
-      const at = engine.pollTimeout();
+      const at = this.#engine().pollTimeout();
       return at < 0 ? null : at;
+    }
+
+    /** The next output, built from its packed form (wasm/src/engine.rs, `next_output`). */
+    #next(engine) {
+      const packed = engine.nextOutput();
+      if (packed === 0) return undefined;
+      const kind = packed & 0xf;
+      if (kind === AS_JSON) return JSON.parse(engine.outputJson());
+      const site = this.#name(engine, (packed >>> 4) & 0xff);
+      const to = this.#name(engine, (packed >>> 12) & 0xff);
+      const small = (packed >>> 20) & 0xf;
+      const tag = (packed >>> 24) & 0xf;
+      const type = OUTPUT_TYPES[kind];
+      switch (kind) {
+        case 1: return { type, site, member: small === 0 ? "primary" : "backup" };
+        case 8: return { type, phase: PHASES[small], site, role: tag === 0 ? null : ROLES[tag] };
+        case 9: return { type, from: site, to, reason: REASONS[tag], at: engine.outputTime() };
+        case 10: return { type, to, reason: REASONS[tag] };
+        case 11: return { type, from: site, to, reason: REASONS[tag] };
+        case 12: return { type, retry_at: engine.outputTime() };
+        default: return { type, site };
+      }
+    }
+
+    #name(engine, index) {
+      if (index === NO_SITE) return null;
+      let name = this.#names[index];
+      if (name === undefined) {
+        name = engine.siteName(index);
+        this.#names[index] = name;
+      }
+      return name;
     }
 
     status() {

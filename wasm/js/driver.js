@@ -25,6 +25,7 @@ export class Driver {
   #clock;
   #timer = undefined;
   #armedFor = null;
+  #delivering = false;
   #disposed = false;
   #detach = () => {};
 
@@ -104,24 +105,39 @@ export class Driver {
     if (this.#disposed) {
       throw continuityError("disposed", "the driver was disposed: create a new Driver");
     }
-    const now = this.#now();
     // A refused input throws here, before anything changed.
-    feed(now);
-    this.#deliver(now);
+    feed(this.#now());
+    this.#deliver();
     this.#arm();
   }
 
-  #deliver(now) {
-    for (const output of this.#engine.drainOutputs()) {
-      try {
-        this.#onOutput(output, now);
-      } catch (error) {
-        this.#onError(error);
+  /** Hands every waiting output to onOutput, with the engine time it came out at. */
+  #deliver() {
+    // An input fed from inside onOutput queues its outputs behind the ones
+    // being delivered: this loop hands them over, in order.
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      // onOutput may dispose the driver (and free the engine) on the way.
+      let outputs;
+      while (!this.#disposed && (outputs = this.#engine.drainOutputs()).length > 0) {
+        const at = this.#engine.now;
+        for (const output of outputs) {
+          try {
+            this.#onOutput(output, at);
+          } catch (error) {
+            this.#onError(error);
+          }
+        }
       }
+    } finally {
+      this.#delivering = false;
     }
   }
 
   #arm() {
+    // onOutput may have disposed the driver.
+    if (this.#disposed) return;
     const deadline = this.#engine.pollTimeout();
     if (deadline === null) return this.#disarm();
     if (this.#timer !== undefined && this.#armedFor === deadline) return;
@@ -145,9 +161,8 @@ export class Driver {
     this.#armedFor = null;
     if (this.#disposed) return;
     try {
-      const now = this.#now();
-      this.#engine.handleTimeout(now);
-      this.#deliver(now);
+      this.#engine.handleTimeout(this.#now());
+      this.#deliver();
       this.#arm();
     } catch (error) {
       this.#onError(error);
@@ -211,7 +226,13 @@ export class WorkerDriver {
       throw continuityError("invalid-options", `WorkerDriver.create(worker, options) needs options.onOutput, a function called with (output, atMs); got ${describe(opts)}`);
     }
     const driver = new WorkerDriver(worker, opts);
-    await driver.#request({ type: "create", bundle: opts.bundle, seed: opts.seed ?? 0, files: opts.files });
+    try {
+      await driver.#request({ type: "create", bundle: opts.bundle, seed: opts.seed ?? 0, files: opts.files });
+    } catch (error) {
+      // Otherwise it would keep listening to the worker and to the page.
+      driver.dispose();
+      throw error;
+    }
     return driver;
   }
 
@@ -223,7 +244,11 @@ export class WorkerDriver {
     worker.addEventListener("message", this.#listener);
     const visibility = opts.resume === false ? undefined : opts.resume ?? defaultVisibility();
     if (visibility !== undefined) {
-      this.#detach = watchVisibility(visibility, () => this.handle({ type: "resumed" }).catch((error) => this.#onError(error)));
+      // After `stop` the page coming back is no news (as in Driver).
+      const report = (error) => {
+        if (error?.code !== "stopped") this.#onError(error);
+      };
+      this.#detach = watchVisibility(visibility, () => this.handle({ type: "resumed" }).catch(report));
     }
   }
 
@@ -296,7 +321,13 @@ export class WorkerDriver {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ ...message, id });
+      try {
+        this.#worker.postMessage({ ...message, id });
+      } catch (error) {
+        // A value the structured clone cannot carry, such as a function.
+        this.#pending.delete(id);
+        reject(continuityError("invalid-input", `the request cannot be sent to the worker: ${error?.message ?? String(error)}`));
+      }
     });
   }
 

@@ -81,7 +81,7 @@ export interface SwitchoverCancelledOutput { type: "switchover_cancelled"; to: s
 export interface SwitchedOutput { type: "switched"; from: string; to: string; reason: Reason }
 /** Notice: no site is reachable; the next attempt is at `retry_at`. */
 export interface AllSitesDownOutput { type: "all_sites_down"; retry_at: number }
-/** Notice: the loaded configuration is invalid; the engine stops. */
+/** Notice: the loaded configuration is invalid; at bootstrap the engine stops, after it the policy in force stays. */
 export interface ConfigErrorOutput { type: "config_error"; diagnostics: Diagnostic[] }
 
 /** A command the host must carry out. */
@@ -239,7 +239,9 @@ export type ErrorCode =
   | "invalid-input" | "invalid-time" | "invalid-seed" | "invalid-bundle" | "invalid-scenario"
   | "invalid-files" | "invalid-options" | "invalid-cfg" | "invalid-message"
   | "parse" | "too-large" | "options-file" | "missing-file"
-  | "stopped" | "freed" | "disposed" | "not-initialized";
+  | "stopped" | "freed" | "disposed" | "not-initialized"
+  /** An error of a kind newer than this declaration (a worker passing on another error). */
+  | "error";
 
 /** An `Error` thrown by the package; the engine is left as it was. */
 export interface ContinuityError extends Error {
@@ -328,7 +330,7 @@ export interface Scenario {
   /** A bundle file, by path; pass its text in `files`. */
   bundle_file?: string;
   seed?: number;
-  steps: ({ at: number; input: Input } | { at: number; freeze_until: number })[];
+  steps: ({ at: number; input: Input; note?: string } | { at: number; freeze_until: number; note?: string })[];
   until?: number;
 }
 /** Runs a scenario and returns its trace (JSON Lines), byte for byte what `continuity simulate` prints. */
@@ -396,7 +398,7 @@ export interface WorkerLike {
 export interface WorkerDriverOptions extends Omit<DriverOptions, "clock"> {
   bundle: Bundle | string;
   seed?: number | bigint;
-  files?: Record<string, string>;
+  files?: Files;
 }
 
 /**
@@ -405,6 +407,7 @@ export interface WorkerDriverOptions extends Omit<DriverOptions, "clock"> {
  * ContinuityError where the engine would throw.
  */
 export class WorkerDriver {
+  private constructor();
   static create(worker: WorkerLike, options: WorkerDriverOptions): Promise<WorkerDriver>;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -426,7 +429,7 @@ export type WorkerCall = "linkUp" | "linkDown" | "endpointRegistered" | "endpoin
 
 /** A message to the worker. `id` is echoed in the answer. */
 export type WorkerRequest =
-  | { type: "create"; id?: number; bundle: Bundle | string; seed?: number | bigint; files?: Record<string, string> }
+  | { type: "create"; id?: number; bundle: Bundle | string; seed?: number | bigint; files?: Files }
   | { type: "input"; id?: number; input: Input }
   | { type: "call"; id?: number; method: WorkerCall; args: (string | boolean)[] }
   | { type: "status"; id?: number }

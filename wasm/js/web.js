@@ -10,9 +10,16 @@ let loaded = false;
 let loading;
 
 export function init(source) {
-  loading ??= initWasm(source === undefined ? undefined : { module_or_path: source }).then(() => {
-    loaded = true;
-  });
+  loading ??= initWasm(source === undefined ? undefined : { module_or_path: source }).then(
+    () => {
+      loaded = true;
+    },
+    (error) => {
+      // A failed load (network, bad bytes) can be retried.
+      loading = undefined;
+      throw error;
+    },
+  );
   return loading;
 }
 

@@ -10,9 +10,16 @@ import { continuityError, describe } from "../errors.js";
 const CALLS = new Set(["linkUp", "linkDown", "endpointRegistered", "endpointUnregistered", "probeResult", "interactionStarted", "interactionEnded"]);
 
 let driver;
+// Messages are answered one at a time, in the order they came: `create`
+// waits for the module to load, and a request sent right behind it must
+// find the engine (and a second `create` must see the first).
+let queue = Promise.resolve();
 
-self.addEventListener("message", async (event) => {
-  const message = event.data;
+self.addEventListener("message", (event) => {
+  queue = queue.then(() => reply(event.data));
+});
+
+async function reply(message) {
   const id = message?.id;
   try {
     const status = await answer(message);
@@ -20,7 +27,7 @@ self.addEventListener("message", async (event) => {
   } catch (error) {
     self.postMessage({ type: "error", id, error: plain(error) });
   }
-});
+}
 
 async function answer(message) {
   if (message === null || typeof message !== "object") {

@@ -1,6 +1,6 @@
 //! The engine, as the package's JavaScript drives it.
 
-use continuity_core::{Engine, Input, Member, Millis, Name, Phase, Service};
+use continuity_core::{Engine, Input, Member, Millis, Name, Output, Phase, Reason, Role, Service};
 use wasm_bindgen::prelude::*;
 
 use crate::config::{bundle_from_json, read_files};
@@ -14,6 +14,10 @@ pub const BAD_TIME: i32 = -2;
 pub const BAD_NAME: i32 = -3;
 /// [`RawEngine::site_id`] of a name that is not a site the engine knows.
 pub const NOT_A_SITE: u32 = u32::MAX;
+/// A site field of a packed output that is `null`.
+const NO_SITE: u32 = 0xff;
+/// The kind of a packed output that must be read as JSON ([`RawEngine::output_json`]).
+const AS_JSON: u32 = 0xf;
 /// The largest time JavaScript counts exactly: `Number.MAX_SAFE_INTEGER`.
 pub const MAX_TIME: f64 = 9_007_199_254_740_991.0;
 
@@ -26,8 +30,11 @@ pub const MAX_TIME: f64 = 9_007_199_254_740_991.0;
 #[wasm_bindgen]
 pub struct RawEngine {
     engine: Engine,
-    /// Every name that was a site of this engine when first asked for; append-only, so an index never changes meaning.
+    /// Every name that was a site of this engine when first asked for, or
+    /// named in an output; append-only, so an index never changes meaning.
     sites: Vec<Name>,
+    /// The output [`RawEngine::next_output`] took last.
+    last: Option<Output>,
     /// The local configuration's site names, known before any policy is.
     local_sites: Vec<String>,
 }
@@ -49,6 +56,7 @@ impl RawEngine {
         Ok(RawEngine {
             engine,
             sites: Vec::with_capacity(4),
+            last: None,
             local_sites,
         })
     }
@@ -154,14 +162,45 @@ impl RawEngine {
         i32::try_from(self.engine.pending_outputs()).unwrap_or(i32::MAX)
     }
 
-    /// Takes every waiting output, as a JSON array.
-    #[wasm_bindgen(js_name = takeOutputs)]
-    pub fn take_outputs(&mut self) -> String {
-        let mut outputs = Vec::with_capacity(self.engine.pending_outputs());
-        while let Some(output) = self.engine.poll_output() {
-            outputs.push(output);
+    /// Takes the next output, packed in a number, so the hot path builds no
+    /// JSON: 0 when there is none; else bits 0–3 the kind (1 to 13 in the
+    /// order of `Output`'s variants, or 15: read it with `outputJson`), bits
+    /// 4–11 the site (or `from`) index and 12–19 the `to` index (255: null;
+    /// names from `siteName`), bits 20–23 the member or phase, bits 24–27
+    /// the role or reason (0: null). A time field is read with `outputTime`.
+    #[wasm_bindgen(js_name = nextOutput)]
+    pub fn next_output(&mut self) -> u32 {
+        let Some(output) = self.engine.poll_output() else {
+            self.last = None;
+            return 0;
+        };
+        let packed = self.pack(&output);
+        self.last = Some(output);
+        packed
+    }
+
+    /// The time field (`at`, `retry_at`) of the output taken last, or -1.
+    #[wasm_bindgen(js_name = outputTime)]
+    pub fn output_time(&self) -> f64 {
+        match &self.last {
+            Some(Output::SwitchoverPending { at, .. }) => *at as f64,
+            Some(Output::AllSitesDown { retry_at }) => *retry_at as f64,
+            _ => -1.0,
         }
-        serde_json::to_string(&outputs).unwrap_or_else(|_| "[]".to_owned())
+    }
+
+    /// The output taken last, as JSON (`null` when there is none).
+    #[wasm_bindgen(js_name = outputJson)]
+    pub fn output_json(&self) -> String {
+        serde_json::to_string(&self.last).unwrap_or_else(|_| "null".to_owned())
+    }
+
+    /// The name of the site with index `index` (empty when there is none).
+    #[wasm_bindgen(js_name = siteName)]
+    pub fn site_name(&self, index: u32) -> String {
+        self.sites
+            .get(index as usize)
+            .map_or_else(String::new, |name| name.to_string())
     }
 
     /// When `handleTimeout` must next be called, or -1 for never.
@@ -194,6 +233,68 @@ impl RawEngine {
 }
 
 impl RawEngine {
+    /// Packs an output as [`RawEngine::next_output`] describes.
+    fn pack(&mut self, output: &Output) -> u32 {
+        let kind = |kind: u32, site: u32, to: u32, small: u32, tag: u32| {
+            if site > NO_SITE || to > NO_SITE {
+                return AS_JSON;
+            }
+            kind | site << 4 | to << 12 | small << 20 | tag << 24
+        };
+        match output {
+            Output::ConnectConfigServer { site, member } => {
+                kind(1, self.index(site), NO_SITE, member_code(*member), 0)
+            }
+            Output::Connect { site } => kind(2, self.index(site), NO_SITE, 0, 0),
+            Output::Disconnect { site } => kind(3, self.index(site), NO_SITE, 0, 0),
+            Output::RegisterEndpoint { site } => kind(4, self.index(site), NO_SITE, 0, 0),
+            Output::UnregisterEndpoint { site } => kind(5, self.index(site), NO_SITE, 0, 0),
+            Output::Probe { site } => kind(6, self.index(site), NO_SITE, 0, 0),
+            Output::Recheck { site } => kind(7, self.index(site), NO_SITE, 0, 0),
+            Output::PhaseChanged { phase, site, role } => {
+                let site = site.as_ref().map_or(NO_SITE, |site| self.index(site));
+                kind(
+                    8,
+                    site,
+                    NO_SITE,
+                    phase_code(*phase),
+                    role.map_or(0, role_code),
+                )
+            }
+            Output::SwitchoverPending {
+                from, to, reason, ..
+            } => kind(9, self.index(from), self.index(to), 0, reason_code(*reason)),
+            Output::SwitchoverCancelled { to, reason } => {
+                kind(10, NO_SITE, self.index(to), 0, reason_code(*reason))
+            }
+            Output::Switched { from, to, reason } => kind(
+                11,
+                self.index(from),
+                self.index(to),
+                0,
+                reason_code(*reason),
+            ),
+            Output::AllSitesDown { .. } => kind(12, NO_SITE, NO_SITE, 0, 0),
+            Output::ConfigError { .. } => AS_JSON,
+        }
+    }
+
+    /// The index of a site named in an output, added to the table if new;
+    /// past what a packed output holds, a value that makes it JSON.
+    fn index(&mut self, name: &Name) -> u32 {
+        let index = match self.sites.iter().position(|site| site == name) {
+            Some(index) => index,
+            None => {
+                self.sites.push(name.clone());
+                self.sites.len() - 1
+            }
+        };
+        match u32::try_from(index) {
+            Ok(index) if index < NO_SITE => index,
+            _ => u32::MAX,
+        }
+    }
+
     /// Runs `feed` unless the engine is stopped; returns the outputs waiting or [`STOPPED`].
     fn accept(&mut self, feed: impl FnOnce(&mut Engine)) -> i32 {
         if self.engine.phase() == Phase::Stopped {
@@ -237,6 +338,40 @@ impl RawEngine {
         }
         feed(&mut self.engine, name, now);
         self.pending()
+    }
+}
+
+fn member_code(member: Member) -> u32 {
+    match member {
+        Member::Primary => 0,
+        Member::Backup => 1,
+    }
+}
+
+fn phase_code(phase: Phase) -> u32 {
+    match phase {
+        Phase::Idle => 0,
+        Phase::Bootstrapping => 1,
+        Phase::Connecting => 2,
+        Phase::Active => 3,
+        Phase::AllSitesDown => 4,
+        Phase::Stopped => 5,
+    }
+}
+
+fn role_code(role: Role) -> u32 {
+    match role {
+        Role::Preferred => 1,
+        Role::Peer => 2,
+    }
+}
+
+fn reason_code(reason: Reason) -> u32 {
+    match reason {
+        Reason::SiteTimeout => 1,
+        Reason::EndpointTimeout => 2,
+        Reason::AutoRestore => 3,
+        Reason::Manual => 4,
     }
 }
 

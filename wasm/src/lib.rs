@@ -35,3 +35,6 @@ pub fn start() {
         ));
     }));
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;

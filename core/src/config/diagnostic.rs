@@ -53,6 +53,16 @@ impl Diagnostic {
         }
     }
 
+    /// Reorders `diagnostics` errors first, keeping the order within each severity.
+    pub fn errors_first(diagnostics: &mut Vec<Diagnostic>) {
+        // A stable partition rather than a sort: the order found is the
+        // order of the bundle, and sorting code is large in WebAssembly.
+        let (errors, warnings): (Vec<_>, Vec<_>) =
+            diagnostics.drain(..).partition(Diagnostic::is_error);
+        diagnostics.extend(errors);
+        diagnostics.extend(warnings);
+    }
+
     /// This diagnostic, about `object`.
     #[must_use]
     pub fn on(mut self, object: impl Into<String>) -> Diagnostic {

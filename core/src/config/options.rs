@@ -330,6 +330,6 @@ impl Timing {
 /// The agent groups, most specific first: the name that sorts last wins.
 pub(crate) fn groups_by_precedence(bundle: &Bundle) -> Vec<&ConfigObject> {
     let mut groups: Vec<&ConfigObject> = bundle.agent_groups.iter().collect();
-    groups.sort_by(|a, b| b.name.cmp(&a.name));
+    groups.sort_unstable_by(|a, b| b.name.cmp(&a.name));
     groups
 }

@@ -101,7 +101,7 @@ pub fn validate(bundle: &Bundle) -> Result<Validated, Vec<Diagnostic>> {
             warnings: diagnostics,
         }),
         _ => {
-            diagnostics.sort_by_key(|d| d.severity);
+            Diagnostic::errors_first(&mut diagnostics);
             Err(diagnostics)
         }
     }

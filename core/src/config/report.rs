@@ -45,7 +45,7 @@ impl Report {
         };
         let mut diagnostics = extra;
         diagnostics.extend(found);
-        diagnostics.sort_by_key(|d| d.severity);
+        Diagnostic::errors_first(&mut diagnostics);
         Report {
             outcome,
             diagnostics,

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Tests the WebAssembly package where it runs: wasm-bindgen tests in Node and
+# in headless Chromium, the Node suite and the scenario conformance against
+# the built package, the TypeScript example, the browser suite (Driver, Web
+# Worker) and a quick size/speed run. Builds the package first, installing
+# what it needs (scripts/build-wasm.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '==> %s\n' "$*"; }
+
+bash scripts/build-wasm.sh
+
+say "lints for wasm32 (cargo clippy -D warnings)"
+cargo clippy -q --locked -p continuity-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+say "wasm-bindgen tests in Node"
+cargo test --locked -p continuity-wasm --target wasm32-unknown-unknown
+say "wasm-bindgen tests in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
+  cargo test --locked -p continuity-wasm --target wasm32-unknown-unknown
+
+say "package tests in Node (API, bad input, drivers, scenario conformance)"
+node --test wasm/tests/node
+
+say "TypeScript example (tsc --noEmit)"
+(cd wasm && node_modules/.bin/tsc -p tsconfig.json --noEmit)
+
+say "package tests in headless Chromium (page, Driver, Web Worker)"
+node --test wasm/tests/browser
+
+say "size and speed (quick)"
+bash scripts/bench-wasm.sh --quick

@@ -1,0 +1,253 @@
+//! The raw layer, tested where it runs: in Node and in headless Chromium
+//! (`wasm-bindgen-test`; scripts/test-wasm.sh runs both).
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::config::{parse_cfg_text, validate};
+use crate::engine::{BAD_NAME, BAD_TIME, NOT_A_SITE, RawEngine, STOPPED};
+use crate::scenario::simulate;
+
+const TWO_SITE: &str = include_str!("../../tests/scenarios/bundles/two-site.json");
+const CFG_BUNDLE: &str = include_str!("../../tests/scenarios/bundles/two-site-cfg-export.json");
+const AGENT_CFG: &str = include_str!("../../tests/scenarios/bundles/exports/agent1.cfg");
+const OUTAGE: &str = include_str!("../../tests/scenarios/site-a-outage-past-timeout.json");
+const OUTAGE_TRACE: &str =
+    include_str!("../../tests/scenarios/site-a-outage-past-timeout.trace.jsonl");
+
+fn engine() -> RawEngine {
+    RawEngine::new(TWO_SITE, 7, None).expect("the corpus bundle is valid")
+}
+
+/// Every waiting output, as a JSON array, taken one by one as the package does.
+fn take_outputs(engine: &mut RawEngine) -> String {
+    let mut outputs = Vec::new();
+    while engine.next_output() != 0 {
+        outputs.push(engine.output_json());
+    }
+    format!("[{}]", outputs.join(","))
+}
+
+/// The `code` and `message` of a thrown value, checking it is an `Error`.
+fn error_parts(value: &JsValue) -> (String, String) {
+    assert!(
+        value.is_instance_of::<js_sys::Error>(),
+        "not an Error: {value:?}"
+    );
+    let error = js_sys::Error::from(value.clone());
+    assert_eq!(String::from(error.name()), "ContinuityError");
+    let code = js_sys::Reflect::get(value, &"code".into())
+        .ok()
+        .and_then(|code| code.as_string())
+        .unwrap_or_default();
+    (code, String::from(error.message()))
+}
+
+#[wasm_bindgen_test]
+fn start_connects_to_the_preferred_site() {
+    let mut engine = engine();
+    assert_eq!(engine.handle_json(r#"{"type":"start"}"#, 0.0).ok(), Some(3));
+    assert_eq!(
+        take_outputs(&mut engine),
+        r#"[{"type":"connect","site":"SiteA"},{"type":"register_endpoint","site":"SiteA"},{"type":"phase_changed","phase":"connecting","site":"SiteA","role":"preferred"}]"#
+    );
+    assert_eq!(engine.pending(), 0);
+    assert_eq!(take_outputs(&mut engine), "[]");
+    assert_eq!(engine.next_output(), 0);
+    assert_eq!(engine.output_json(), "null");
+}
+
+#[wasm_bindgen_test]
+fn losing_the_sip_server_pair_switches_after_the_site_timeout() {
+    let mut engine = engine();
+    engine.handle_json(r#"{"type":"start"}"#, 0.0).unwrap();
+    take_outputs(&mut engine);
+    let site_a = engine.site_id("SiteA");
+    assert_ne!(site_a, NOT_A_SITE);
+    assert_eq!(
+        engine.site_id("SiteA"),
+        site_a,
+        "an index keeps its meaning"
+    );
+    for service in 0..3 {
+        for member in 0..2 {
+            engine.link_up(site_a, service, member, 1_000.0);
+        }
+    }
+    engine.endpoint_registered(site_a, 1_000.0);
+    assert!(take_outputs(&mut engine).contains(r#""phase":"active""#));
+    assert_eq!(
+        engine.link_down(site_a, 0, 0, 12_000.0),
+        0,
+        "the backup is still up"
+    );
+    assert_eq!(engine.link_down(site_a, 0, 1, 12_000.0), 1);
+    assert_eq!(
+        take_outputs(&mut engine),
+        r#"[{"type":"switchover_pending","from":"SiteA","to":"SiteB","reason":"site-timeout","at":72000}]"#
+    );
+    assert_eq!(engine.poll_timeout(), 72_000.0);
+    assert_eq!(engine.pending(), 0);
+    assert_eq!(
+        engine.handle_timeout(71_999.0),
+        0,
+        "nothing before the deadline"
+    );
+    assert!(engine.handle_timeout(72_000.0) > 0);
+    let outputs = take_outputs(&mut engine);
+    assert!(
+        outputs
+            .contains(r#"{"type":"switched","from":"SiteA","to":"SiteB","reason":"site-timeout"}"#),
+        "{outputs}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn times_that_are_not_milliseconds_are_refused_without_change() {
+    let mut engine = engine();
+    for bad in [f64::NAN, f64::INFINITY, -1.0, 9_007_199_254_740_992.0] {
+        assert_eq!(engine.handle_timeout(bad), BAD_TIME);
+        assert_eq!(
+            engine.handle_json(r#"{"type":"start"}"#, bad).ok(),
+            Some(BAD_TIME)
+        );
+        assert_eq!(engine.interaction_started("call-1", bad), BAD_TIME);
+    }
+    assert_eq!(engine.pending(), 0);
+    assert_eq!(engine.handle_json(r#"{"type":"start"}"#, 5.9).ok(), Some(3));
+    assert_eq!(engine.now(), 5.0, "a fraction of a millisecond is dropped");
+}
+
+#[wasm_bindgen_test]
+fn out_of_range_indexes_are_refused() {
+    let mut engine = engine();
+    let site_a = engine.site_id("SiteA");
+    assert_eq!(engine.site_id("Nowhere"), NOT_A_SITE);
+    assert_eq!(engine.link_down(site_a, 3, 0, 0.0), BAD_NAME);
+    assert_eq!(engine.link_down(site_a, 0, 2, 0.0), BAD_NAME);
+    assert_eq!(engine.endpoint_registered(NOT_A_SITE, 0.0), BAD_NAME);
+    assert_eq!(engine.probe_result(99, true, 0.0), BAD_NAME);
+}
+
+#[wasm_bindgen_test]
+fn malformed_inputs_throw_a_coded_error_and_change_nothing() {
+    let mut engine = engine();
+    engine.handle_json(r#"{"type":"start"}"#, 0.0).unwrap();
+    let before = engine.status_json();
+    for (input, fragment) in [
+        (r#"{"type":"lnik_up"}"#, "unknown input type `lnik_up`"),
+        (
+            r#"{"type":"link_up","site":"SiteA"}"#,
+            "missing field `service`",
+        ),
+        (r#"{"type":"stop","site":"SiteA"}"#, "unknown field `site`"),
+        (
+            r#"{"type":"probe_result","site":"SiteA","ok":"yes"}"#,
+            "invalid type",
+        ),
+        (r#"{"site":"SiteA"}"#, "missing field `type`"),
+        ("[1, 2]", "invalid type"),
+        ("{", "EOF"),
+    ] {
+        let error = engine.handle_json(input, 1.0).expect_err(input);
+        let (code, message) = error_parts(&error);
+        assert_eq!(code, "invalid-input", "{input}");
+        assert!(message.contains(fragment), "{input}: {message}");
+        assert!(!message.contains(" at line "), "{message}");
+    }
+    assert_eq!(engine.status_json(), before);
+}
+
+#[wasm_bindgen_test]
+fn inputs_after_stop_are_refused() {
+    let mut engine = engine();
+    engine.handle_json(r#"{"type":"start"}"#, 0.0).unwrap();
+    engine.handle_json(r#"{"type":"stop"}"#, 1.0).unwrap();
+    assert!(engine.stopped());
+    let site_a = engine.site_id("SiteA");
+    assert_eq!(
+        engine.handle_json(r#"{"type":"start"}"#, 2.0).ok(),
+        Some(STOPPED)
+    );
+    assert_eq!(engine.link_up(site_a, 0, 0, 2.0), STOPPED);
+    assert_eq!(engine.interaction_ended("x", 2.0), STOPPED);
+    assert_eq!(
+        engine.handle_timeout(3.0),
+        engine.pending(),
+        "timeouts stay harmless"
+    );
+}
+
+#[wasm_bindgen_test]
+fn an_invalid_bundle_throws_its_diagnostics() {
+    let error = RawEngine::new(r#"{"version": 1, "servers": []}"#, 0, None)
+        .err()
+        .expect("a bundle without sites is refused");
+    let (code, message) = error_parts(&error);
+    assert_eq!(code, "invalid-bundle");
+    assert!(message.contains("error"), "{message}");
+    let diagnostics = js_sys::Reflect::get(&error, &"diagnostics".into()).unwrap();
+    assert!(js_sys::Array::is_array(&diagnostics));
+    assert!(js_sys::Array::from(&diagnostics).length() > 0);
+
+    let error = RawEngine::new(r#"{"version": 2}"#, 0, None).err().unwrap();
+    let (code, message) = error_parts(&error);
+    assert_eq!(code, "parse");
+    assert!(
+        message.contains("unsupported bundle version 2"),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn option_exports_are_read_from_files() {
+    let files = serde_json::json!({ "exports/agent1.cfg": AGENT_CFG }).to_string();
+    let report = validate(CFG_BUNDLE, Some(files.clone())).expect("the export is readable");
+    assert!(report.contains(r#""valid":true"#), "{report}");
+    assert!(RawEngine::new(CFG_BUNDLE, 7, Some(files)).is_ok());
+
+    let error = validate(CFG_BUNDLE, None).expect_err("the export is missing");
+    let (code, message) = error_parts(&error);
+    assert_eq!(code, "options-file");
+    assert!(message.contains("exports/agent1.cfg"), "{message}");
+
+    let parsed = parse_cfg_text(AGENT_CFG).expect("the export parses");
+    assert!(parsed.contains("interaction-workspace"), "{parsed}");
+    let (code, message) = error_parts(&parse_cfg_text("[s]\nno equals sign\n").unwrap_err());
+    assert_eq!(code, "parse");
+    assert!(message.contains("line 2"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn a_scenario_gives_the_native_trace_byte_for_byte() {
+    let files = serde_json::json!({ "bundles/two-site.json": TWO_SITE }).to_string();
+    assert_eq!(simulate(OUTAGE, Some(files)).unwrap(), OUTAGE_TRACE);
+}
+
+#[wasm_bindgen_test]
+fn outputs_are_packed_with_their_sites_and_times() {
+    let mut engine = engine();
+    engine.handle_json(r#"{"type":"start"}"#, 0.0).unwrap();
+    let connect = engine.next_output();
+    assert_eq!(connect & 0xf, 2, "connect");
+    assert_eq!(engine.site_name(connect >> 4 & 0xff), "SiteA");
+    assert_eq!(engine.output_time(), -1.0);
+    take_outputs(&mut engine);
+    let site_a = engine.site_id("SiteA");
+    for service in 0..3 {
+        for member in 0..2 {
+            engine.link_up(site_a, service, member, 1_000.0);
+        }
+    }
+    engine.endpoint_registered(site_a, 1_000.0);
+    take_outputs(&mut engine);
+    engine.link_down(site_a, 0, 0, 12_000.0);
+    engine.link_down(site_a, 0, 1, 12_000.0);
+    let pending = engine.next_output();
+    assert_eq!(pending & 0xf, 9, "switchover_pending");
+    assert_eq!(engine.site_name(pending >> 4 & 0xff), "SiteA");
+    assert_eq!(engine.site_name(pending >> 12 & 0xff), "SiteB");
+    assert_eq!(pending >> 24 & 0xf, 1, "site-timeout");
+    assert_eq!(engine.output_time(), 72_000.0);
+    assert_eq!(engine.site_name(200), "", "no such site");
+}

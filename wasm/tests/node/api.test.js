@@ -1,0 +1,505 @@
+// The package's API on the happy path, against the built package: the rules
+// at their exact milliseconds in virtual time, the fast path, outputs and
+// timeouts, status, validation, option exports, scenarios and determinism.
+
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import { Engine, isContinuityError, parseCfg, resolveOptionFiles, simulate, validate } from "../../pkg/node/index.js";
+import {
+  Host, activeOnSiteA, assertThrowsContinuity, bundle, feedFast, feedHandle, linksUp, readJson, readText,
+  scenario, scenarioBundle, scenarioFiles, scenarioNames, trace, traceText,
+} from "./helpers.js";
+
+const switchAtoB = (reason) => [
+  { type: "unregister_endpoint", site: "SiteA" },
+  { type: "disconnect", site: "SiteA" },
+  { type: "connect", site: "SiteB" },
+  { type: "register_endpoint", site: "SiteB" },
+  { type: "switched", from: "SiteA", to: "SiteB", reason },
+  { type: "phase_changed", phase: "connecting", site: "SiteB", role: "peer" },
+];
+
+describe("a site outage, driven by hand in virtual time", () => {
+  test("start connects to the preferred site and arms the endpoint deadline (W = 30 s)", () => {
+    const host = new Host(new Engine(bundle("two-site")));
+    assert.equal(host.engine.pollTimeout(), null, "nothing is due before start");
+
+    assert.deepEqual(host.at(0, { type: "start" }), [
+      { type: "connect", site: "SiteA" },
+      { type: "register_endpoint", site: "SiteA" },
+      { type: "phase_changed", phase: "connecting", site: "SiteA", role: "preferred" },
+    ]);
+    assert.equal(host.engine.pollTimeout(), 30000);
+    const status = host.engine.status();
+    assert.equal(status.phase, "connecting");
+    assert.equal(status.connected_since, 0);
+    assert.deepEqual(status.pending, { to: "SiteB", at: 30000, reason: "endpoint-timeout" });
+    assert.deepEqual(status.next_timer, { at: 30000, timer: "endpoint-timeout" });
+  });
+
+  test("the site is active once every trigger service is up, and nothing is due once the endpoint registers", () => {
+    const host = new Host(new Engine(bundle("two-site")));
+    host.at(0, { type: "start" });
+    const before = host.trace.length;
+    linksUp(host, "SiteA", 100);
+    assert.deepEqual(host.trace.slice(before), [
+      { at: 500, output: { type: "phase_changed", phase: "active", site: "SiteA", role: "preferred" } },
+    ]);
+    assert.deepEqual(host.at(900, { type: "endpoint_registered", site: "SiteA" }), []);
+
+    assert.equal(host.engine.pollTimeout(), null);
+    const status = host.engine.status();
+    assert.equal(status.endpoint_registered, true);
+    assert.equal(status.pending, null);
+    assert.ok(status.services.every((service) => service.up && service.primary === "up" && service.backup === "up"));
+  });
+
+  test("a SIP Server pair lost at 12 s is pending until 72 s, and switches at exactly 72 000 ms", () => {
+    const host = activeOnSiteA();
+    const { engine } = host;
+    assert.deepEqual(host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "primary" }), [],
+      "the backup member still serves");
+    assert.deepEqual(host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "backup" }), [
+      { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "site-timeout", at: 72000 },
+    ]);
+    host.at(30000, { type: "link_down", site: "SiteA", service: "stat-server", member: "primary" });
+    assert.deepEqual(host.at(30000, { type: "link_down", site: "SiteA", service: "stat-server", member: "backup" }), [],
+      "a further loss does not restart the timer");
+    assert.equal(engine.pollTimeout(), 72000);
+    assert.equal(engine.status().phase, "active");
+    assert.deepEqual(engine.status().pending, { to: "SiteB", at: 72000, reason: "site-timeout" });
+
+    assert.equal(engine.handleTimeout(71999), 0, "one millisecond early changes nothing");
+    assert.deepEqual(engine.drainOutputs(), []);
+    assert.equal(engine.pollTimeout(), 72000);
+
+    assert.equal(engine.handleTimeout(72000), 6);
+    assert.deepEqual(engine.drainOutputs(), switchAtoB("site-timeout"));
+    const status = engine.status();
+    assert.deepEqual([status.site, status.role, status.connected_since], ["SiteB", "peer", 72000]);
+    assert.equal(engine.pollTimeout(), 72000 + 30000, "the peer gets fresh deadlines");
+  });
+
+  test("links back before the deadline cancel the pending switch", () => {
+    const host = activeOnSiteA();
+    host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "primary" });
+    host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "backup" });
+    assert.deepEqual(host.at(30000, { type: "link_up", site: "SiteA", service: "sip-server", member: "backup" }), [
+      { type: "switchover_cancelled", to: "SiteB", reason: "site-timeout" },
+    ]);
+    assert.equal(host.engine.pollTimeout(), null);
+    assert.equal(host.engine.status().pending, null);
+  });
+
+  test("a lost endpoint registration is pending for W and cancelled by registering again", () => {
+    const host = activeOnSiteA();
+    assert.deepEqual(host.at(20000, { type: "endpoint_unregistered", site: "SiteA" }), [
+      { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "endpoint-timeout", at: 50000 },
+    ]);
+    assert.equal(host.engine.status().endpoint_registered, false);
+    assert.deepEqual(host.at(25000, { type: "endpoint_registered", site: "SiteA" }), [
+      { type: "switchover_cancelled", to: "SiteB", reason: "endpoint-timeout" },
+    ]);
+  });
+
+  test("on the peer, the preferred site is probed and a healthy one is switched back to after the hold-down", () => {
+    const host = activeOnSiteA(7);
+    host.at(10000, { type: "link_down", site: "SiteA", service: "sip-server", member: "primary" });
+    host.at(10000, { type: "link_down", site: "SiteA", service: "sip-server", member: "backup" });
+    linksUp(host, "SiteB", 70100);
+    host.at(70900, { type: "endpoint_registered", site: "SiteB" });
+
+    // Answer every probe 50 ms after it, healthy, until the switchback is scheduled.
+    const scheduled = () => host.trace.find(({ output }) => output.type === "switchover_pending" && output.reason === "auto-restore");
+    const probedAt = [];
+    while (scheduled() === undefined) {
+      const due = host.engine.pollTimeout();
+      const mark = host.trace.length;
+      host.until(due);
+      if (host.since(mark).some((output) => output.type === "probe" && output.site === "SiteA")) {
+        probedAt.push(due);
+        host.at(due + 50, { type: "probe_result", site: "SiteA", ok: true });
+      }
+    }
+    // Probes every 10 s from one interval after B became active (70.5 s); the
+    // streak starts with the answer at 80.55 s and lasts the 60 s hold-down.
+    assert.deepEqual(probedAt, [80500, 90500, 100500, 110500, 120500, 130500, 140500]);
+    const { at, output: pending } = scheduled();
+    assert.equal(at, 80550 + 60000);
+    assert.deepEqual(pending, { type: "switchover_pending", from: "SiteB", to: "SiteA", reason: "auto-restore", at: 152244 });
+    assert.ok(pending.at >= at && pending.at < at + 30000, "inside the 30 s spread");
+    host.at(150550, { type: "probe_result", site: "SiteA", ok: true });
+
+    const mark = host.trace.length;
+    host.until(pending.at);
+    assert.deepEqual(host.trace.slice(mark).filter(({ output }) => output.type === "switched"), [
+      { at: 152244, output: { type: "switched", from: "SiteB", to: "SiteA", reason: "auto-restore" } },
+    ]);
+  });
+
+  test("an active call defers the switchback until the last call ends", () => {
+    const s = scenario("auto-restore-deferred-by-active-call");
+    const host = new Host(new Engine(scenarioBundle(s), s.seed));
+    host.run({ ...s, steps: s.steps.filter((step) => step.at <= 160550), until: 160550 });
+
+    const status = host.engine.status();
+    assert.deepEqual([status.phase, status.site], ["active", "SiteB"], "still on the peer after 152 244 ms");
+    assert.deepEqual(status.pending, { to: "SiteA", at: 152244, reason: "auto-restore" });
+    assert.deepEqual(status.interactions, ["call-1", "call-2"]);
+
+    assert.deepEqual(host.at(165000, { type: "interaction_ended", id: "call-1" }), []);
+    host.at(170550, { type: "probe_result", site: "SiteA", ok: true });
+    assert.deepEqual(host.at(171000, { type: "interaction_ended", id: "call-2" }), [
+      { type: "unregister_endpoint", site: "SiteB" },
+      { type: "disconnect", site: "SiteB" },
+      { type: "connect", site: "SiteA" },
+      { type: "register_endpoint", site: "SiteA" },
+      { type: "switched", from: "SiteB", to: "SiteA", reason: "auto-restore" },
+      { type: "phase_changed", phase: "connecting", site: "SiteA", role: "preferred" },
+    ]);
+  });
+
+  test("switch_requested switches at once and pins the desktop: the preferred site is never probed", () => {
+    const host = activeOnSiteA();
+    assert.deepEqual(host.at(20000, { type: "switch_requested", site: "SiteB" }), switchAtoB("manual"));
+    assert.equal(host.engine.status().pinned, true);
+    linksUp(host, "SiteB", 20100);
+    host.at(20900, { type: "endpoint_registered", site: "SiteB" });
+    const mark = host.trace.length;
+    host.until(200000);
+    assert.deepEqual(host.since(mark), []);
+    assert.equal(host.engine.pollTimeout(), null);
+  });
+
+  test("resumed asks for a recheck and holds a due switch for the recheck grace", () => {
+    const host = activeOnSiteA();
+    host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "primary" });
+    host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "backup" });
+    assert.deepEqual(host.at(68000, { type: "resumed" }), [{ type: "recheck", site: "SiteA" }]);
+    assert.equal(host.engine.pollTimeout(), 78000);
+    assert.deepEqual(host.engine.status().pending, { to: "SiteB", at: 78000, reason: "site-timeout" });
+  });
+
+  test("a handleTimeout long after the deadline (a frozen host) rechecks instead of switching", () => {
+    const host = activeOnSiteA();
+    host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "primary" });
+    host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "backup" });
+    assert.equal(host.engine.handleTimeout(95000), 1);
+    assert.deepEqual(host.engine.drainOutputs(), [{ type: "recheck", site: "SiteA" }]);
+    assert.equal(host.engine.pollTimeout(), 105000);
+  });
+
+  test("stop unregisters and disconnects, and the engine stays stopped", () => {
+    const host = activeOnSiteA();
+    assert.deepEqual(host.at(5000, { type: "stop" }), [
+      { type: "unregister_endpoint", site: "SiteA" },
+      { type: "disconnect", site: "SiteA" },
+      { type: "phase_changed", phase: "stopped", site: null, role: null },
+    ]);
+    assert.equal(host.engine.stopped, true);
+    assert.equal(host.engine.pollTimeout(), null);
+    assert.equal(host.engine.status().phase, "stopped");
+    assert.equal(host.engine.handleTimeout(10 ** 9), 0);
+  });
+});
+
+describe("the scenario corpus, replayed through the engine API", () => {
+  // After stop the binding refuses inputs (`stopped`) where the scenario runner ignores them.
+  const refusingAfterStop = (feed) => (engine, input, now) => {
+    if (!engine.stopped) return feed(engine, input, now);
+    assertThrowsContinuity(() => feed(engine, input, now), "stopped", input.type);
+    return 0;
+  };
+  // One per rule the API takes part in (conformance.test.js runs the whole corpus).
+  const names = [
+    "site-a-outage-past-timeout", "endpoint-registration-loss-switches", "auto-restore-deferred-by-active-call",
+    "manual-switch-pins", "resumed-input-defers-switch", "frozen-host-rechecks-then-switches",
+    "all-sites-down-site-returns", "bootstrap-walks-config-server-proxies", "reconfig-invalid-bundle-keeps-old-policy",
+    "duplicate-and-unknown-inputs-ignored", "time-goes-backwards", "stop-ignores-everything-after", "options-from-cfg-export",
+  ];
+  const files = scenarioFiles();
+  for (const name of names) {
+    test(`${name}: handle() and the fast path both give the expected trace`, () => {
+      const s = scenario(name);
+      const expected = trace(name);
+      for (const feed of [feedHandle, feedFast]) {
+        const host = new Host(new Engine(scenarioBundle(s), s.seed ?? 0, { files }), refusingAfterStop(feed));
+        assert.deepEqual(host.run(s), expected, feed.name);
+      }
+    });
+  }
+});
+
+describe("outputs and timeouts", () => {
+  test("input methods return how many outputs wait, and pollOutput takes them one by one in drain order", () => {
+    const a = new Engine(bundle("two-site"));
+    const b = new Engine(bundle("two-site"));
+    assert.equal(a.handle({ type: "start" }, 0), 3);
+    assert.equal(b.handle({ type: "start" }, 0), 3);
+    const polled = [a.pollOutput(), a.pollOutput(), a.pollOutput()];
+    assert.equal(a.pollOutput(), undefined);
+    assert.deepEqual(polled, b.drainOutputs());
+    assert.deepEqual(b.drainOutputs(), []);
+  });
+
+  test("pollOutput and drainOutputs can be mixed without losing or repeating an output", () => {
+    const engine = new Engine(bundle("two-site"));
+    engine.handle({ type: "start" }, 0);
+    assert.equal(engine.pollOutput().type, "connect");
+    assert.equal(engine.linkUp("SiteA", "sip-server", "primary", 10), 2, "two still waiting, none new");
+    assert.deepEqual(engine.drainOutputs().map((output) => output.type), ["register_endpoint", "phase_changed"]);
+  });
+
+  test("pollTimeout is null when nothing is due, a time when something is, and now while outputs wait", () => {
+    const engine = new Engine(bundle("two-site"));
+    assert.equal(engine.pollTimeout(), null);
+    engine.handle({ type: "start" }, 250);
+    assert.equal(engine.pollTimeout(), 250, "outputs wait: handle them now");
+    engine.pollOutput();
+    assert.equal(engine.pollTimeout(), 250, "outputs still wait");
+    engine.drainOutputs();
+    assert.equal(engine.pollTimeout(), 250 + 30000);
+    assert.equal(typeof engine.pollTimeout(), "number");
+  });
+
+  test("a time with a fraction counts as its whole milliseconds, and time going back counts as the last seen", () => {
+    const engine = new Engine(bundle("two-site"));
+    engine.handle({ type: "start" }, 1000.9);
+    assert.equal(engine.now, 1000);
+    engine.drainOutputs();
+    engine.linkDown("SiteA", "sip-server", "primary", 10);
+    assert.equal(engine.now, 1000);
+    assert.equal(engine.pollTimeout(), 31000);
+  });
+});
+
+describe("status and warnings", () => {
+  test("status() holds every documented field", () => {
+    const engine = new Engine(bundle("two-site"));
+    const status = engine.status();
+    assert.deepEqual(Object.keys(status).sort(), [
+      "connected_since", "endpoint_registered", "ignored", "interactions", "next_timer", "pending",
+      "phase", "pinned", "role", "services", "site",
+    ]);
+    assert.deepEqual(status, {
+      phase: "idle", site: null, role: null, connected_since: null, pending: null,
+      services: ["sip-server", "stat-server", "config-server"].map((service) => (
+        { service, primary: "unknown", backup: "unknown", up: false, trigger: true })),
+      endpoint_registered: false, interactions: [], pinned: false, next_timer: null,
+      ignored: { duplicate: 0, unknown: 0, out_of_phase: 0 },
+    });
+  });
+
+  test("status().ignored counts duplicate, unknown and out-of-phase inputs, which emit nothing", () => {
+    const host = activeOnSiteA();
+    assert.deepEqual(host.at(1000, { type: "start" }), []);
+    assert.deepEqual(host.at(1000, { type: "link_up", site: "SiteZ", service: "sip-server", member: "primary" }), []);
+    assert.equal(host.engine.linkUp("SiteZ", "stat-server", "backup", 1000), 0, "the fast path too");
+    assert.deepEqual(host.at(1000, { type: "link_up", site: "SiteB", service: "sip-server", member: "primary" }), []);
+    assert.deepEqual(host.engine.status().ignored, { duplicate: 1, unknown: 2, out_of_phase: 1 });
+  });
+
+  test("the agent-desktop dialect triggers on the SIP Server pair only", () => {
+    const engine = new Engine(readJson("examples/bundles/agent-desktop.json"));
+    const triggers = engine.status().services.filter((service) => service.trigger).map((service) => service.service);
+    assert.deepEqual(triggers, ["sip-server"]);
+  });
+
+  test("warnings() lists the warnings of the policy in force", () => {
+    assert.deepEqual(new Engine(bundle("two-site")).warnings(), []);
+    const typo = bundle("two-site");
+    typo.person.options["interaction-workspace"]["disaster-recovery.timout"] = "45";
+    const warnings = new Engine(typo).warnings();
+    assert.deepEqual(warnings.map((warning) => [warning.severity, warning.code, warning.option]), [
+      ["warning", "unknown-option", "disaster-recovery.timout"],
+    ]);
+    assert.match(warnings[0].message, /did you mean `disaster-recovery\.timeout`/);
+  });
+});
+
+describe("validate", () => {
+  test("a valid bundle reports its resolved policy", () => {
+    const report = validate(readJson("examples/bundles/workspace.json"));
+    assert.equal(report.valid, true);
+    assert.equal(report.bootstrap, false);
+    assert.deepEqual([report.errors, report.warnings, report.diagnostics], [0, 0, []]);
+    assert.deepEqual([report.policy.dialect, report.policy.preferred, report.policy.peer], ["workspace", "SiteA", "SiteB"]);
+    assert.deepEqual(report.policy.triggers, ["sip-server", "stat-server", "config-server"]);
+    assert.equal(report.policy.timing_ms.site_timeout, 60000);
+    assert.equal(report.policy.timing_ms.endpoint_timeout, 30000);
+  });
+
+  test("an invalid bundle is a report with coded diagnostics, errors first, not an exception", () => {
+    const report = validate(readJson("examples/bundles/broken-workspace.json"));
+    assert.equal(report.valid, false);
+    assert.equal(report.policy, null);
+    assert.deepEqual([report.errors, report.warnings], [2, 2]);
+    assert.deepEqual(report.diagnostics.map((d) => `${d.severity}:${d.code}`), [
+      "error:peer-site-missing", "error:places-differ", "warning:agent-group-conflict", "warning:unknown-option",
+    ]);
+    const [missing] = report.diagnostics;
+    assert.deepEqual([missing.object, missing.section, missing.option], ["application WDE", "interaction-workspace", "disaster-recovery.peer-site"]);
+    assert.match(missing.message, /set `disaster-recovery\.peer-site`/);
+  });
+
+  test("the broken agent-desktop example names what is wrong", () => {
+    const report = validate(readJson("examples/bundles/broken-agent-desktop.json"));
+    assert.equal(report.valid, false);
+    assert.ok(report.diagnostics.some((d) => d.code === "connection-to-backup" && d.severity === "error"));
+  });
+
+  test("a bundle with only the local section is valid and bootstraps", () => {
+    const report = validate({ version: 1, local: bundle("two-site").local });
+    assert.deepEqual(report, { valid: true, bootstrap: true, errors: 0, warnings: 0, policy: null, diagnostics: [] });
+  });
+
+  test("a bundle can be given as JSON text", () => {
+    assert.deepEqual(validate(readText("examples/bundles/workspace.json")), validate(readJson("examples/bundles/workspace.json")));
+  });
+});
+
+describe("bootstrap", () => {
+  test("a local-only bundle walks the Config Server Proxies until config_loaded brings the full configuration", () => {
+    const full = bundle("two-site");
+    const host = new Host(new Engine({ version: 1, local: full.local }, 3));
+    assert.deepEqual(host.at(0, { type: "start" }), [
+      { type: "connect_config_server", site: "SiteA", member: "primary" },
+      { type: "phase_changed", phase: "bootstrapping", site: null, role: null },
+    ]);
+    assert.deepEqual(host.at(5, { type: "link_down", site: "SiteA", service: "config-server", member: "primary" }), [
+      { type: "connect_config_server", site: "SiteA", member: "backup" },
+    ]);
+    const mark = host.trace.length;
+    host.until(10005);
+    assert.deepEqual(host.trace.slice(mark), [
+      { at: 10005, output: { type: "connect_config_server", site: "SiteB", member: "primary" } },
+    ], "the bootstrap connect timeout (10 s) moves on");
+
+    delete full.local;
+    assert.deepEqual(host.at(11000, { type: "config_loaded", bundle: full }), [
+      { type: "connect", site: "SiteA" },
+      { type: "register_endpoint", site: "SiteA" },
+      { type: "phase_changed", phase: "connecting", site: "SiteA", role: "preferred" },
+    ]);
+  });
+});
+
+describe("option exports", () => {
+  const cfg = readText("tests/scenarios/bundles/exports/agent1.cfg");
+
+  test("parseCfg reads an export with a BOM, CRLF line ends and comments", () => {
+    assert.ok(cfg.startsWith("\uFEFF") && cfg.includes("\r\n"), "the fixture has a BOM and CRLF");
+    assert.deepEqual(parseCfg(cfg), {
+      options: {
+        "interaction-workspace": {
+          "disaster-recovery.preferred-site": "SiteA",
+          "disaster-recovery.peer-site": "SiteB",
+          "disaster-recovery.timeout": "20",
+        },
+      },
+      warnings: [],
+    });
+  });
+
+  test("resolveOptionFiles puts the export's options in place of options_file (object or Map)", () => {
+    const fromObject = resolveOptionFiles(bundle("two-site-cfg-export"), { "exports/agent1.cfg": cfg });
+    assert.deepEqual(fromObject.warnings, []);
+    assert.equal(fromObject.bundle.person.options_file, undefined);
+    assert.equal(fromObject.bundle.person.options["interaction-workspace"]["disaster-recovery.timeout"], "20");
+    const fromMap = resolveOptionFiles(bundle("two-site-cfg-export"), new Map([["exports/agent1.cfg", cfg]]));
+    assert.deepEqual(fromMap, fromObject);
+    assert.equal(validate(fromObject.bundle).policy.timing_ms.site_timeout, 20000);
+  });
+
+  test("an Engine built with {files} uses the export's 20 s timeout: a loss at 12 s switches at exactly 32 s", () => {
+    const engine = new Engine(bundle("two-site-cfg-export"), 0, { files: { "exports/agent1.cfg": cfg } });
+    const host = new Host(engine);
+    host.at(0, { type: "start" });
+    linksUp(host, "SiteA", 100);
+    host.at(900, { type: "endpoint_registered", site: "SiteA" });
+    assert.deepEqual(host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "primary" }), []);
+    assert.deepEqual(host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "backup" }), [
+      { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "site-timeout", at: 32000 },
+    ]);
+    assert.equal(validate(bundle("two-site-cfg-export"), { files: { "exports/agent1.cfg": cfg } }).policy.timing_ms.site_timeout, 20000);
+  });
+});
+
+describe("simulate", () => {
+  test("every scenario of the corpus gives its .trace.jsonl byte for byte", () => {
+    const files = scenarioFiles();
+    for (const name of scenarioNames()) {
+      assert.equal(simulate(readText(`tests/scenarios/${name}.json`), { files }), traceText(name), name);
+    }
+  });
+
+  test("a scenario object and its JSON text give the same trace", () => {
+    const s = scenario("site-a-outage-past-timeout");
+    const files = scenarioFiles();
+    assert.equal(simulate(s, { files }), simulate(JSON.stringify(s), { files }));
+  });
+
+  test("the example scenario with an inline bundle runs without files", () => {
+    const lines = simulate(readJson("examples/site-a-outage.json")).trim().split("\n").map((line) => JSON.parse(line));
+    assert.ok(lines.some(({ output }) => output.type === "switched" && output.reason === "site-timeout"));
+  });
+});
+
+describe("seeds and determinism", () => {
+  const run = (seed) => {
+    const s = scenario("auto-restore-deferred-by-active-call");
+    return new Host(new Engine(scenarioBundle(s), seed)).run(s);
+  };
+
+  test("a seed as a number and as a bigint give the same trace", () => {
+    assert.deepEqual(run(7n), run(7));
+    assert.deepEqual(run(7), trace("auto-restore-deferred-by-active-call"));
+  });
+
+  test("another seed draws another switchback time", () => {
+    const pendingAt = (seed) => run(seed).find(({ output }) => output.reason === "auto-restore").output.at;
+    assert.equal(pendingAt(7), 152244);
+    assert.notEqual(pendingAt(8), 152244);
+  });
+
+  test("the largest seeds are accepted", () => {
+    assert.doesNotThrow(() => new Engine(bundle("two-site"), (1n << 64n) - 1n));
+    assert.doesNotThrow(() => new Engine(bundle("two-site"), Number.MAX_SAFE_INTEGER));
+  });
+
+  test("two engines fed the same inputs give identical outputs and status", () => {
+    const a = activeOnSiteA(42);
+    const b = activeOnSiteA(42);
+    for (const host of [a, b]) {
+      host.at(12000, { type: "link_down", site: "SiteA", service: "stat-server", member: "primary" });
+      host.at(12001, { type: "link_down", site: "SiteA", service: "stat-server", member: "backup" });
+      host.at(20000, { type: "switch_requested", site: "SiteB" });
+      host.until(400000);
+    }
+    assert.ok(a.trace.length > 20);
+    assert.deepEqual(a.trace, b.trace);
+    assert.deepEqual(a.engine.status(), b.engine.status());
+  });
+});
+
+describe("lifetime", () => {
+  test("an engine can be built from bundle JSON text", () => {
+    const engine = new Engine(readText("tests/scenarios/bundles/two-site.json"));
+    assert.equal(engine.handle({ type: "start" }, 0), 3);
+  });
+
+  test("unknown bundle fields are ignored, so a newer producer's bundle still loads", () => {
+    const engine = new Engine({ ...bundle("two-site"), produced_by: "config-exporter 2.0" });
+    assert.equal(engine.handle({ type: "start" }, 0), 3);
+  });
+
+  test("free() releases the engine once; isContinuityError recognises what it throws afterwards", () => {
+    const engine = new Engine(bundle("two-site"));
+    engine.free();
+    engine.free();
+    const error = assertThrowsContinuity(() => engine.status(), "freed", "freed");
+    assert.equal(isContinuityError(error), true);
+    assert.equal(isContinuityError(new Error("x")), false);
+  });
+});

@@ -1,0 +1,265 @@
+// A scenario runner in JavaScript over the package's public Engine API: the
+// same semantics as the native `Scenario::replay` (core/src/scenario.rs) and
+// the same trace bytes as `continuity_core::trace::render`
+// (core/src/trace.rs), so that a trace made here can be compared byte for
+// byte with the expected traces of tests/scenarios/.
+//
+// Files are resolved like the native CLI (native/src/files.rs): a
+// `bundle_file` relative to the scenario's folder, an `options_file`
+// relative to the folder of the file the bundle is written in (the bundle
+// file, or the scenario for an inline bundle). Their texts are handed to the
+// package in `files`, keyed by the path as written.
+
+import fs from "node:fs";
+import path from "node:path";
+
+/** The native runner's limit on trace lines (core/src/scenario.rs `MAX_TRACE_LINES`). */
+const MAX_TRACE_LINES = 1_000_000;
+
+/**
+ * Reads a scenario file and every file it names.
+ *
+ * Returns `{name, file, text, scenario, bundle, seed, steps, until,
+ * files, optionFiles}`: `text` is the scenario's JSON as written (for
+ * `simulate`), `bundle` the bundle as the engine takes it (the bundle file's
+ * text, or the inline object), `files` every named file for `simulate`
+ * (bundle file and option exports), `optionFiles` the option exports only
+ * (for `new Engine`).
+ */
+export function loadScenario(file) {
+  const text = fs.readFileSync(file, "utf8");
+  const scenario = JSON.parse(text);
+  const files = {};
+  let bundle;
+  let bundleObject;
+  let bundlePath;
+  if (typeof scenario.bundle_file === "string") {
+    if (/\.toml$/i.test(scenario.bundle_file)) {
+      // The native CLI reads TOML bundles; the WebAssembly package reads JSON only.
+      throw new Error(`${file}: bundle_file ${scenario.bundle_file} is TOML, which the WebAssembly package does not read`);
+    }
+    bundlePath = path.join(path.dirname(file), scenario.bundle_file);
+    bundle = fs.readFileSync(bundlePath, "utf8");
+    bundleObject = JSON.parse(bundle);
+    files[scenario.bundle_file] = bundle;
+  } else {
+    bundlePath = file;
+    bundle = scenario.bundle;
+    bundleObject = scenario.bundle;
+  }
+  const optionFiles = {};
+  for (const written of optionFilesOf(bundleObject)) {
+    optionFiles[written] = fs.readFileSync(path.join(path.dirname(bundlePath), written), "utf8");
+  }
+  Object.assign(files, optionFiles);
+  const steps = scenario.steps ?? [];
+  return {
+    name: path.basename(file, ".json"),
+    file,
+    text,
+    scenario,
+    bundle,
+    seed: seedOf(scenario, text),
+    steps,
+    // As the native runner: `until` defaults to the latest step time.
+    until: scenario.until ?? steps.reduce((latest, step) => Math.max(latest, step.at), 0),
+    files,
+    optionFiles,
+  };
+}
+
+/**
+ * Runs a loaded scenario on `Engine` (the package's class) and returns its
+ * trace, JSON Lines.
+ *
+ * `fastPath: true` feeds link, endpoint, probe and interaction inputs
+ * through the typed methods (`linkUp`, …); `false` feeds every input through
+ * `handle({type, …})`.
+ *
+ * Like the native runner, it fires every deadline at its exact time before
+ * each step (during a freeze, deadlines wait for its end), processes the
+ * steps in order, and after the last step fires deadlines up to `until`;
+ * each output is stamped with the engine time it came out at. Inputs after
+ * `stop` are refused with a ContinuityError `stopped` (the native engine
+ * ignores them and emits nothing): the runner checks the code and goes on.
+ */
+export function runScenario(Engine, loaded, { fastPath = true } = {}) {
+  const engine = new Engine(loaded.bundle, loaded.seed, { files: loaded.optionFiles });
+  const lines = [];
+  let frozenUntil = 0;
+
+  /** Takes the outputs, checking that there are as many as the engine said. */
+  const drain = (waiting, what) => {
+    const at = engine.now;
+    const outputs = engine.drainOutputs();
+    if (waiting !== undefined && outputs.length !== waiting) {
+      throw new Error(`${loaded.name}: ${what} answered ${waiting} outputs waiting, drainOutputs() gave ${outputs.length}`);
+    }
+    for (const output of outputs) lines.push(renderLine(at, output));
+    if (lines.length > MAX_TRACE_LINES) {
+      throw new Error(`${loaded.name}: the trace passed ${MAX_TRACE_LINES} lines`);
+    }
+  };
+
+  const fireDeadlines = (limit) => {
+    for (;;) {
+      const deadline = engine.pollTimeout();
+      if (deadline === null) return;
+      const at = Math.max(deadline, frozenUntil, engine.now);
+      if (at > limit) return;
+      drain(engine.handleTimeout(at), `handleTimeout(${at})`);
+      if (engine.pollTimeout() === deadline && deadline <= at) {
+        throw new Error(`${loaded.name}: the engine did not move its deadline past ${deadline} ms (a busy loop for a host)`);
+      }
+    }
+  };
+
+  try {
+    for (const [index, step] of loaded.steps.entries()) {
+      fireDeadlines(step.at);
+      if (step.input !== undefined) {
+        const waiting = feed(engine, step.input, step.at, fastPath, `${loaded.name} steps[${index}]`);
+        drain(waiting, `steps[${index}] (${step.input.type} at ${step.at})`);
+      } else {
+        frozenUntil = Math.max(frozenUntil, step.freeze_until);
+      }
+    }
+    fireDeadlines(loaded.until);
+  } finally {
+    engine.free();
+  }
+  return lines.join("");
+}
+
+/** One trace line, exactly as `TraceLine::write_to` writes it, newline included. */
+export function renderLine(at, output) {
+  return `{"at": ${renderJson(at)}, "output": ${renderJson(output)}}\n`;
+}
+
+/**
+ * A JSON value in the trace's canonical form: serde_json's compact output
+ * with `", "` between members and `": "` after keys, keys in the order the
+ * object holds them (the order the engine emitted them, which JSON.parse
+ * keeps for non-integer keys).
+ */
+export function renderJson(value) {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      // The engine's numbers are integer milliseconds; serde_json would write
+      // a float differently from JavaScript, so refuse one rather than guess.
+      if (!Number.isSafeInteger(value)) throw new Error(`not an integer the trace can hold: ${value}`);
+      return String(value);
+    case "string":
+      return quote(value);
+    case "object": {
+      if (Array.isArray(value)) return `[${value.map(renderJson).join(", ")}]`;
+      const keys = Object.keys(value);
+      if (keys.some((key) => /^(0|[1-9]\d*)$/.test(key))) {
+        // JavaScript puts integer-like keys first, whatever order they came in.
+        throw new Error(`an object with an integer-like key cannot keep the engine's key order: ${keys.join(", ")}`);
+      }
+      return `{${keys.map((key) => `${quote(key)}: ${renderJson(value[key])}`).join(", ")}}`;
+    }
+    default:
+      throw new Error(`not a JSON value: ${typeof value}`);
+  }
+}
+
+/** serde_json's string escaping: `"` and `\`, the short escapes, other controls as \u00xx; everything else as is. */
+export function quote(text) {
+  let out = '"';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x20 && code !== 0x22 && code !== 0x5c) continue;
+    out += text.slice(start, i) + ESCAPES[code];
+    start = i + 1;
+  }
+  return `${out}${text.slice(start)}"`;
+}
+
+const SHORT = { 0x08: "\\b", 0x09: "\\t", 0x0a: "\\n", 0x0c: "\\f", 0x0d: "\\r", 0x22: '\\"', 0x5c: "\\\\" };
+const ESCAPES = Array.from({ length: 0x5d }, (_, code) => SHORT[code] ?? `\\u${code.toString(16).padStart(4, "0")}`);
+
+/** Where two traces first differ, as readable text; `null` when they are equal. */
+export function firstDifference(expected, actual) {
+  if (expected === actual) return null;
+  const want = expected.split("\n");
+  const got = actual.split("\n");
+  for (let i = 0; i < Math.max(want.length, got.length); i++) {
+    if (want[i] === got[i]) continue;
+    const show = (lines) => {
+      if (i >= lines.length) return "(end of trace, without a final newline)";
+      return i === lines.length - 1 && lines[i] === "" ? "(end of trace)" : lines[i];
+    };
+    return [
+      `first difference at line ${i + 1} (expected ${lineCount(expected)} lines, got ${lineCount(actual)}):`,
+      `  expected: ${show(want)}`,
+      `  actual:   ${show(got)}`,
+    ].join("\n");
+  }
+  return "the traces differ in a way split() does not show";
+}
+
+function lineCount(trace) {
+  return trace === "" ? 0 : trace.split("\n").length - (trace.endsWith("\n") ? 1 : 0);
+}
+
+/** Feeds one input; returns the outputs waiting, or `undefined` when the stopped engine refused it. */
+function feed(engine, input, at, fastPath, where) {
+  try {
+    if (!fastPath) return engine.handle(input, at);
+    switch (input.type) {
+      case "link_up":
+        return engine.linkUp(input.site, input.service, input.member, at);
+      case "link_down":
+        return engine.linkDown(input.site, input.service, input.member, at);
+      case "endpoint_registered":
+        return engine.endpointRegistered(input.site, at);
+      case "endpoint_unregistered":
+        return engine.endpointUnregistered(input.site, at);
+      case "probe_result":
+        return engine.probeResult(input.site, input.ok, at);
+      case "interaction_started":
+        return engine.interactionStarted(input.id, at);
+      case "interaction_ended":
+        return engine.interactionEnded(input.id, at);
+      default:
+        return engine.handle(input, at);
+    }
+  } catch (error) {
+    // After `stop` the package refuses inputs; the native engine ignores them silently.
+    if (error?.name === "ContinuityError" && error.code === "stopped") {
+      if (!engine.stopped) throw new Error(`${where}: \`stopped\` thrown by an engine that is not stopped`, { cause: error });
+      return undefined;
+    }
+    throw new Error(`${where}: ${input.type} at ${at} threw: ${error?.message ?? error}`, { cause: error });
+  }
+}
+
+/** The paths every `options_file` of a bundle names, in the order they are written. */
+function optionFilesOf(bundle) {
+  const found = [];
+  const walk = (value) => {
+    if (value === null || typeof value !== "object") return;
+    if (Array.isArray(value)) return value.forEach(walk);
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === "options_file" && typeof inner === "string") found.push(inner);
+      else walk(inner);
+    }
+  };
+  walk(bundle);
+  return [...new Set(found)];
+}
+
+/** The scenario's seed; a BigInt, read from the text, when JSON.parse would round it. */
+function seedOf(scenario, text) {
+  const seed = scenario.seed ?? 0;
+  if (Number.isSafeInteger(seed)) return seed;
+  const written = /"seed"\s*:\s*(\d+)/.exec(text);
+  if (written === null) throw new Error(`cannot read the seed ${seed}`);
+  return BigInt(written[1]);
+}
