@@ -368,6 +368,84 @@ mod tests {
     }
 
     #[test]
+    fn every_input_reads_back_what_it_writes() {
+        let site: Name = "SiteA".into();
+        let bundle: Bundle = serde_json::from_str(r#"{"version": 1}"#).unwrap();
+        let inputs = [
+            Input::Start,
+            Input::ConfigLoaded {
+                bundle: Box::new(bundle),
+            },
+            Input::LinkUp {
+                site: site.clone(),
+                service: Service::StatServer,
+                member: Member::Backup,
+            },
+            Input::LinkDown {
+                site: site.clone(),
+                service: Service::ConfigServer,
+                member: Member::Primary,
+            },
+            Input::EndpointRegistered { site: site.clone() },
+            Input::EndpointUnregistered { site: site.clone() },
+            Input::ProbeResult {
+                site: site.clone(),
+                ok: false,
+            },
+            Input::InteractionStarted { id: "c1".into() },
+            Input::InteractionEnded { id: "c1".into() },
+            Input::SwitchRequested { site },
+            Input::Resumed,
+            Input::Stop,
+        ];
+        assert_eq!(inputs.len(), INPUT_TYPES.len());
+        for (input, name) in inputs.into_iter().zip(INPUT_TYPES) {
+            assert_eq!(input.type_name(), *name);
+            let text = serde_json::to_string(&input).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Input>(&text).unwrap(),
+                input,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_fields_and_fields_of_other_types_are_named() {
+        for (text, expected) in [
+            (
+                r#"{"type":"probe_result","site":"A"}"#,
+                "missing field `ok`",
+            ),
+            (
+                r#"{"type":"link_up","site":"A","service":"sip-server"}"#,
+                "missing field `member`",
+            ),
+            (r#"{"type":"config_loaded"}"#, "missing field `bundle`"),
+            (r#"{"site":"A"}"#, "missing field `type`"),
+            (
+                r#"{"type":"start","id":"x"}"#,
+                "unknown field `id`, there are no fields",
+            ),
+            (
+                r#"{"type":"interaction_ended","id":"x","ok":true}"#,
+                "unknown field `ok`, expected `id`",
+            ),
+            (
+                r#"{"type":"resumed","colour":"red"}"#,
+                "unknown field `colour`",
+            ),
+            (
+                r#"{"type":"link_up","site":"A","service":"web","member":"primary"}"#,
+                "unknown variant `web`",
+            ),
+        ] {
+            let err = serde_json::from_str::<Input>(text).unwrap_err().to_string();
+            assert!(err.contains(expected), "{text}: {err}");
+        }
+    }
+
+    #[test]
     fn unknown_input_types_and_fields_are_refused() {
         let err = serde_json::from_str::<Input>(r#"{"type":"link_dwon"}"#).unwrap_err();
         assert!(

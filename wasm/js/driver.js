@@ -341,11 +341,13 @@ export class WorkerDriver {
       }
       return;
     }
-    const pending = this.#pending.get(message.id);
-    if (message.type === "error" && pending === undefined) {
+    // An error without an id is the worker's own (a timer turn); an answer
+    // to a request this driver did not send belongs to someone else.
+    if (message.type === "error" && message.id === undefined) {
       this.#onError(rebuild(message.error));
       return;
     }
+    const pending = this.#pending.get(message.id);
     if (pending === undefined) return;
     this.#pending.delete(message.id);
     if (message.type === "error") pending.reject(rebuild(message.error));

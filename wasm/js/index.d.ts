@@ -404,7 +404,9 @@ export interface WorkerDriverOptions extends Omit<DriverOptions, "clock"> {
 /**
  * Drives an Engine inside a dedicated Web Worker, whose timers hidden tabs
  * do not throttle. Methods answer with promises, which reject with a
- * ContinuityError where the engine would throw.
+ * ContinuityError where the engine would throw. Output times are the
+ * worker's `performance.now()`, which starts when the worker starts: compare
+ * them with each other, not with the page's clock.
  */
 export class WorkerDriver {
   private constructor();

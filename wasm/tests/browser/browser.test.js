@@ -8,7 +8,9 @@
 // under /pkg/, tests/scenarios under /scenarios/, examples/bundles under
 // /bundles/, pages/ at the root) and opens every test in a fresh browser
 // context whose page loads pages/index.html (the web entry, not yet
-// initialized). A console error or an uncaught page error fails the test.
+// initialized). A console error or warning, or an uncaught error in the page
+// or a worker, fails the test; the module's panic hook writes to
+// console.error, so a wasm panic fails it too.
 //
 // 1. web entry and Engine: using the package before `init()` throws
 //    `not-initialized`; after `await init()` an Engine fails over at exactly
@@ -29,15 +31,11 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
+
+// From wasm/node_modules; never `playwright` or a browser download.
+import { chromium } from "playwright-core";
 
 import { startServer } from "./server.js";
-
-const require = createRequire(import.meta.url);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const { chromium } = require(path.resolve(here, "../../node_modules/playwright-core"));
 
 const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -47,6 +45,8 @@ const CHROMIUM_ARGS = [
 // Where Playwright's fake clock is paused before a Driver starts: engine
 // time `BASE + t` is scenario time `t`.
 const BASE = 1_000_000;
+// No test waits on the wall clock, so a stuck message fails fast.
+const LIMIT = { timeout: 20_000 };
 
 let server;
 let browser;
@@ -62,9 +62,9 @@ after(async () => {
 });
 
 describe("web entry and Engine", () => {
-  it("throws not-initialized before init(), and loads with await init()", async () => {
+  it("throws not-initialized before init(), and loads with await init()", LIMIT, async () => {
     await withPage({}, async (page) => {
-      const before = await page.evaluate(() => {
+      const uninitialized = await page.evaluate(() => {
         const { pkg, describeError } = harness;
         const caught = [];
         for (const use of [() => new pkg.Engine({ version: 1 }), () => pkg.validate({ version: 1 }), () => pkg.simulate({ steps: [] })]) {
@@ -77,7 +77,7 @@ describe("web entry and Engine", () => {
         }
         return caught;
       });
-      for (const error of before) {
+      for (const error of uninitialized) {
         assert.ok(error, "using the package before init() must throw");
         assert.equal(error.isError, true);
         assert.equal(error.isContinuityError, true);
@@ -108,7 +108,7 @@ describe("web entry and Engine", () => {
     });
   });
 
-  it("an Engine fails over at exactly the deadline pollTimeout() names", async () => {
+  it("an Engine fails over at exactly the deadline pollTimeout() names", LIMIT, async () => {
     await withPage({}, async (page) => {
       const run = await page.evaluate(async () => {
         const { pkg, text } = harness;
@@ -162,7 +162,7 @@ describe("web entry and Engine", () => {
     });
   });
 
-  it("simulate() reproduces a scenario's trace byte for byte", async () => {
+  it("simulate() reproduces a scenario's trace byte for byte", LIMIT, async () => {
     await withPage({}, async (page) => {
       const { trace, simulated } = await page.evaluate(async () => {
         const { pkg, scenario } = harness;
@@ -175,7 +175,7 @@ describe("web entry and Engine", () => {
     });
   });
 
-  it("validate() reports the diagnostics of examples/bundles/broken-workspace.json", async () => {
+  it("validate() reports the diagnostics of examples/bundles/broken-workspace.json", LIMIT, async () => {
     await withPage({}, async (page) => {
       const { broken, good } = await page.evaluate(async () => {
         const { pkg, text } = harness;
@@ -204,7 +204,7 @@ describe("web entry and Engine", () => {
     });
   });
 
-  it("bad input throws a real Error with a code and leaves the engine usable", async () => {
+  it("bad input throws a real Error with a code and leaves the engine usable", LIMIT, async () => {
     await withPage({}, async (page) => {
       const result = await page.evaluate(async () => {
         const { pkg, text, describeError } = harness;
@@ -213,7 +213,7 @@ describe("web entry and Engine", () => {
         const engine = new pkg.Engine(bundle, 7);
         engine.handle({ type: "start" }, 0);
         engine.drainOutputs();
-        const before = JSON.stringify(engine.status());
+        const statusBefore = JSON.stringify(engine.status());
         const attempts = {
           "unknown service (checked in JS)": () => engine.linkDown("SiteA", "sip", "primary", 10),
           "missing field": () => engine.handle({ type: "link_down", site: "SiteA" }, 10),
@@ -235,7 +235,7 @@ describe("web entry and Engine", () => {
             errors[what] = describeError(error);
           }
         }
-        const after = JSON.stringify(engine.status());
+        const statusAfter = JSON.stringify(engine.status());
         // Still usable: the site comes up and a loss schedules a switch.
         for (const service of ["sip-server", "stat-server", "config-server"]) {
           engine.linkUp("SiteA", service, "primary", 100);
@@ -244,7 +244,7 @@ describe("web entry and Engine", () => {
         engine.endpointRegistered("SiteA", 200);
         engine.linkDown("SiteA", "sip-server", "primary", 1000);
         engine.linkDown("SiteA", "sip-server", "backup", 1000);
-        return { errors, unchanged: before === after, outputs: engine.drainOutputs(), deadline: engine.pollTimeout() };
+        return { errors, unchanged: statusBefore === statusAfter, outputs: engine.drainOutputs(), deadline: engine.pollTimeout() };
       });
       const expected = {
         "unknown service (checked in JS)": "invalid-input",
@@ -276,7 +276,7 @@ describe("web entry and Engine", () => {
 });
 
 describe("main-thread Driver on the default clock (Playwright fake clock)", () => {
-  it("replays site-a-outage-past-timeout: the switch fires at exactly the rules' ms", async () => {
+  it("replays site-a-outage-past-timeout: the switch fires at exactly the rules' ms", LIMIT, async () => {
     await withPage({ clock: true }, async (page) => {
       const { scenario, trace } = await setUpDriver(page, "site-a-outage-past-timeout");
       const { outputs, errors } = await driveScenario(page, scenario, {
@@ -295,7 +295,7 @@ describe("main-thread Driver on the default clock (Playwright fake clock)", () =
     });
   });
 
-  it("feeds resumed when a hidden page becomes visible (resumed-input-defers-switch)", async () => {
+  it("feeds resumed when a hidden page becomes visible (resumed-input-defers-switch)", LIMIT, async () => {
     await withPage({ clock: true }, async (page) => {
       const { scenario, trace } = await setUpDriver(page, "resumed-input-defers-switch");
       assert.ok(scenario.steps.some((step) => step.input?.type === "resumed"));
@@ -329,7 +329,7 @@ describe("main-thread Driver on the default clock (Playwright fake clock)", () =
     });
   });
 
-  it("a frozen page (fastForward) fires its late timer once and rechecks (frozen-host-rechecks-then-switches)", async () => {
+  it("a frozen page (fastForward) fires its late timer once and rechecks (frozen-host-rechecks-then-switches)", LIMIT, async () => {
     await withPage({ clock: true }, async (page) => {
       const { scenario, trace } = await setUpDriver(page, "frozen-host-rechecks-then-switches");
       assert.ok(scenario.steps.some((step) => step.freeze_until !== undefined));
@@ -341,7 +341,7 @@ describe("main-thread Driver on the default clock (Playwright fake clock)", () =
 });
 
 describe("Web Worker entry through WorkerDriver", () => {
-  it("create, inputs, fast-path calls, outputs, status, a bad input, dispose", async () => {
+  it("create, inputs, fast-path calls, outputs, status, a bad input, dispose", LIMIT, async () => {
     await withPage({}, async (page) => {
       const started = await page.evaluate(async () => {
         const { pkg, text } = harness;
@@ -433,7 +433,7 @@ describe("Web Worker entry through WorkerDriver", () => {
       const refused = await page.evaluate(async () => {
         const { driver, outputs, errors } = w;
         const { describeError } = harness;
-        const before = JSON.stringify(await driver.status());
+        const statusBefore = JSON.stringify(await driver.status());
         const count = outputs.length;
         const rejections = [];
         for (const attempt of [
@@ -448,11 +448,10 @@ describe("Web Worker entry through WorkerDriver", () => {
             rejections.push(describeError(error));
           }
         }
-        const unchanged = JSON.stringify(await driver.status()) === before;
+        const unchanged = JSON.stringify(await driver.status()) === statusBefore;
         // The worker keeps working.
         await driver.linkUp("SiteB", "sip-server", "primary");
-        const after = await driver.status();
-        return { rejections, unchanged, outputs: outputs.length - count, after, errors: [...errors] };
+        return { rejections, unchanged, outputs: outputs.length - count, after: await driver.status(), errors: [...errors] };
       });
       for (const rejection of refused.rejections) {
         assert.ok(rejection, "a bad input rejects");
@@ -487,7 +486,7 @@ describe("Web Worker entry through WorkerDriver", () => {
     });
   });
 
-  it("answers the raw message protocol in order, and unknown messages with an error", async () => {
+  it("answers the raw message protocol in order, and unknown messages with an error", LIMIT, async () => {
     await withPage({}, async (page) => {
       const replies = await page.evaluate(async () => {
         const bundle = await harness.text("/bundles/workspace.json");
@@ -543,9 +542,9 @@ describe("Web Worker entry through WorkerDriver", () => {
     });
   });
 
-  it("fires the Driver's timer inside the worker at exactly the rules' ms (virtual clock)", async () => {
+  it("fires the Driver's timer inside the worker at exactly the rules' ms (virtual clock)", LIMIT, async () => {
     await withPage({}, async (page) => {
-      const { outputs, trace, errors, before } = await page.evaluate(async () => {
+      const { outputs, trace, errors, early } = await page.evaluate(async () => {
         const { pkg, scenario } = harness;
         const sc = await scenario("site-a-outage-past-timeout");
         const worker = new Worker(new URL("/virtual-clock-worker.js", location.href), { type: "module" });
@@ -568,24 +567,25 @@ describe("Web Worker entry through WorkerDriver", () => {
           onOutput: (output, at) => outputs.push({ at, output }),
           onError: (error) => errors.push(String(error?.stack ?? error)),
         });
-        let before;
+        // Checked on the way: nothing happens one millisecond before T.
+        let early;
         for (const step of sc.scenario.steps) {
-          if (step.at > 72000 && before === undefined) {
+          if (step.at > 72000 && early === undefined) {
             await advance(71999);
-            before = { outputs: outputs.length, status: await driver.status() };
+            early = { outputs: outputs.length, status: await driver.status() };
           }
           await advance(step.at);
           await driver.handle(step.input);
         }
         await advance(sc.scenario.until);
         driver.dispose({ terminate: true });
-        before.last = outputs[before.outputs - 1];
-        return { outputs, trace: sc.trace, errors, before };
+        early.last = outputs[early.outputs - 1];
+        return { outputs, trace: sc.trace, errors, early };
       });
       assert.deepEqual(errors, []);
-      assert.equal(before.status.phase, "active");
-      assert.deepEqual(before.status.next_timer, { at: 72000, timer: "site-timeout" });
-      assert.equal(before.last.output.type, "switchover_pending");
+      assert.equal(early.status.phase, "active");
+      assert.deepEqual(early.status.next_timer, { at: 72000, timer: "site-timeout" });
+      assert.equal(early.last.output.type, "switchover_pending");
       assert.deepEqual(outputs, parseTrace(trace));
     });
   });
