@@ -55,20 +55,6 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn from_json(err: serde_json::Error) -> Error {
-        let (line, column) = (err.line(), err.column());
-        let mut message = err.to_string();
-        let suffix = format!(" at line {line} column {column}");
-        if message.ends_with(&suffix) {
-            message.truncate(message.len() - suffix.len());
-        }
-        Error::Parse {
-            line,
-            column,
-            message,
-        }
-    }
-
     /// A TOML error, located by line and column in `text`.
     #[cfg(feature = "toml")]
     pub(crate) fn from_toml(text: &str, err: &toml::de::Error) -> Error {
@@ -132,8 +118,7 @@ impl std::error::Error for Error {}
 
 /// The 1-based line and column (in characters) of byte `offset` of `text`;
 /// an offset past the end counts as the end.
-#[cfg(feature = "toml")]
-fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line_start = before
         .iter()
@@ -148,7 +133,7 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-#[cfg(all(test, feature = "toml"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

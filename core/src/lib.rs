@@ -86,6 +86,7 @@
 pub mod config;
 mod engine;
 mod error;
+mod json;
 pub mod scenario;
 pub mod trace;
 mod types;

@@ -1,10 +1,9 @@
 //! Scenarios: an engine driven through timed inputs in virtual time.
 
-use serde::Deserialize;
-
 use crate::config::{Bundle, MAX_BUNDLE_BYTES};
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::json::{self, Doc, Value};
 use crate::trace::TraceLine;
 use crate::types::Millis;
 use crate::vocab::Input;
@@ -67,33 +66,62 @@ impl Step {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A scenario as written, before its steps are checked.
 struct RawScenario {
-    #[serde(default)]
     description: Option<String>,
-    #[serde(default)]
     bundle: Option<Box<Bundle>>,
-    #[serde(default)]
     bundle_file: Option<String>,
-    #[serde(default)]
     seed: u64,
     steps: Vec<RawStep>,
-    #[serde(default)]
     until: Option<Millis>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A step as written.
 struct RawStep {
     at: Millis,
-    #[serde(default)]
     input: Option<Input>,
-    #[serde(default)]
     freeze_until: Option<Millis>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    note: Option<String>,
+}
+
+const SCENARIO_FIELDS: &[&str] = &[
+    "description",
+    "bundle",
+    "bundle_file",
+    "seed",
+    "steps",
+    "until",
+];
+const STEP_FIELDS: &[&str] = &["at", "input", "freeze_until", "note"];
+
+impl RawScenario {
+    fn from_value(doc: &Doc<'_>, value: &Value<'_>) -> Result<RawScenario, Error> {
+        let obj = doc.object(value, "a scenario (a map)")?;
+        obj.deny_unknown(SCENARIO_FIELDS, &[])?;
+        Ok(RawScenario {
+            description: obj.opt_string("description")?,
+            bundle: obj
+                .opt("bundle", |doc, v| Bundle::from_value(doc, v))?
+                .map(Box::new),
+            bundle_file: obj.opt_string("bundle_file")?,
+            seed: obj.opt("seed", |doc, v| doc.u64(v))?.unwrap_or(0),
+            steps: doc
+                .array(obj.required("steps")?)?
+                .iter()
+                .map(|step| {
+                    let step_obj = doc.object(step, "a step (a map)")?;
+                    step_obj.deny_unknown(STEP_FIELDS, &[])?;
+                    // A note is for the reader of the scenario; it must still be text.
+                    step_obj.opt_string("note")?;
+                    Ok(RawStep {
+                        at: doc.u64(step_obj.required("at")?)?,
+                        input: step_obj.opt("input", |doc, v| Input::from_value(doc, v))?,
+                        freeze_until: step_obj.opt("freeze_until", |doc, v| doc.u64(v))?,
+                    })
+                })
+                .collect::<Result<_, Error>>()?,
+            until: obj.opt("until", |doc, v| doc.u64(v))?,
+        })
+    }
 }
 
 impl Scenario {
@@ -111,7 +139,8 @@ impl Scenario {
                 limit: MAX_SCENARIO_BYTES,
             });
         }
-        let raw: RawScenario = serde_json::from_str(text).map_err(Error::from_json)?;
+        let value = json::parse(text)?;
+        let raw = RawScenario::from_value(&Doc::new(text), &value)?;
         let bundle = match (raw.bundle, raw.bundle_file) {
             (Some(bundle), None) => BundleSource::Inline(bundle),
             (None, Some(file)) => BundleSource::File(file),
@@ -310,7 +339,7 @@ mod tests {
         else {
             panic!("expected a parse error, got {err:?}");
         };
-        assert_eq!((*line, *column), (2, 17));
+        assert_eq!((*line, *column), (2, 16), "the value's first character");
         assert!(message.contains("expected u64"), "{message}");
         let err =
             Scenario::from_json(r#"{"bundle_file":"b.json","steps":[],"seeds":1}"#).unwrap_err();

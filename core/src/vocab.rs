@@ -1,9 +1,10 @@
 //! The engine's inputs and outputs, serialized as JSON objects tagged by `"type"`.
 
-use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Bundle, Diagnostic};
+use crate::error::Error;
+use crate::json::{self, Doc, Value};
 use crate::types::{Member, Millis, Name, Phase, Reason, Role, Service};
 
 /// Something that happened in the world, handed to the engine by the host.
@@ -113,110 +114,127 @@ const INPUT_TYPES: &[&str] = &[
     "stop",
 ];
 
-// Read through one flat struct rather than serde's internally tagged enum
-// support: that buffers every input (and a whole bundle in `config_loaded`)
-// in an intermediate tree and compiles the bundle's reader a second time,
-// which doubles the WebAssembly package. Errors read as serde's own.
-impl<'de> Deserialize<'de> for Input {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Input, D::Error> {
-        RawInput::deserialize(deserializer)?.into_input()
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// An input's fields as read, before its type says which it needs.
 struct RawInput {
-    #[serde(rename = "type")]
     kind: String,
-    #[serde(default)]
     bundle: Option<Box<Bundle>>,
-    #[serde(default)]
     site: Option<Name>,
-    #[serde(default)]
     service: Option<Service>,
-    #[serde(default)]
     member: Option<Member>,
-    #[serde(default)]
     ok: Option<bool>,
-    #[serde(default)]
     id: Option<Name>,
 }
 
-impl RawInput {
-    fn into_input<E: de::Error>(self) -> Result<Input, E> {
-        let fields: &'static [&'static str] = match self.kind.as_str() {
-            "start" | "resumed" | "stop" => &[],
-            "config_loaded" => &["bundle"],
-            "link_up" | "link_down" => &["site", "service", "member"],
-            "endpoint_registered" | "endpoint_unregistered" | "switch_requested" => &["site"],
-            "probe_result" => &["site", "ok"],
-            "interaction_started" | "interaction_ended" => &["id"],
-            other => return Err(E::unknown_variant(other, INPUT_TYPES)),
-        };
-        let present = [
-            ("bundle", self.bundle.is_some()),
-            ("site", self.site.is_some()),
-            ("service", self.service.is_some()),
-            ("member", self.member.is_some()),
-            ("ok", self.ok.is_some()),
-            ("id", self.id.is_some()),
-        ];
-        for (field, is_present) in present {
-            if is_present && !fields.contains(&field) {
-                return Err(E::unknown_field(field, fields));
-            }
-        }
-        fn need<T, E: de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
-            value.ok_or_else(|| E::missing_field(field))
-        }
-        Ok(match self.kind.as_str() {
-            "start" => Input::Start,
-            "resumed" => Input::Resumed,
-            "stop" => Input::Stop,
-            "config_loaded" => Input::ConfigLoaded {
-                bundle: need(self.bundle, "bundle")?,
-            },
-            "link_up" | "link_down" => {
-                let (site, service, member) = (
-                    need(self.site, "site")?,
-                    need(self.service, "service")?,
-                    need(self.member, "member")?,
-                );
-                if self.kind == "link_up" {
-                    Input::LinkUp {
-                        site,
-                        service,
-                        member,
-                    }
-                } else {
-                    Input::LinkDown {
-                        site,
-                        service,
-                        member,
-                    }
+impl Input {
+    /// Reads an input from a parsed JSON value.
+    pub(crate) fn from_value(doc: &Doc<'_>, value: &Value<'_>) -> Result<Input, Error> {
+        let obj = doc.object(value, "an input (a map with a `type`)")?;
+        let kind = obj.required("type")?;
+        let name = doc.variant(kind, INPUT_TYPES)?;
+        obj.deny_unknown(fields_of(name).unwrap_or_default(), &["type"])?;
+        let raw =
+            RawInput {
+                kind: name.to_owned(),
+                bundle: obj
+                    .opt("bundle", |doc, v| Bundle::from_value(doc, v))?
+                    .map(Box::new),
+                site: obj.opt("site", |doc, v| doc.string(v))?.map(Name::from),
+                service: obj.opt("service", |doc, v| {
+                    Ok(Service::from_name(doc.variant(v, SERVICE_NAMES)?)
+                        .unwrap_or(Service::SipServer))
+                })?,
+                member: obj.opt("member", |doc, v| {
+                    Ok(match doc.variant(v, &["primary", "backup"])? {
+                        "primary" => Member::Primary,
+                        _ => Member::Backup,
+                    })
+                })?,
+                ok: obj.opt("ok", |doc, v| doc.bool(v))?,
+                id: obj.opt("id", |doc, v| doc.string(v))?.map(Name::from),
+            };
+        build(raw).map_err(|field| doc.error(value, format!("missing field `{field}`")))
+    }
+
+    /// Parses an input from JSON text.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] with the line and column of malformed JSON, an
+    /// unknown `type`, or a field that is missing, unknown or of the wrong type.
+    pub fn from_json(text: &str) -> Result<Input, Error> {
+        let value = json::parse(text)?;
+        Input::from_value(&Doc::new(text), &value)
+    }
+}
+
+const SERVICE_NAMES: &[&str] = &["sip-server", "stat-server", "config-server"];
+
+/// The fields of an input type, or `None` for a name that is not one.
+fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "start" | "resumed" | "stop" => &[],
+        "config_loaded" => &["bundle"],
+        "link_up" | "link_down" => &["site", "service", "member"],
+        "endpoint_registered" | "endpoint_unregistered" | "switch_requested" => &["site"],
+        "probe_result" => &["site", "ok"],
+        "interaction_started" | "interaction_ended" => &["id"],
+        _ => return None,
+    })
+}
+
+/// Builds the input of `raw.kind` from its fields; the error names a missing one.
+fn build(mut raw: RawInput) -> Result<Input, &'static str> {
+    fn need<T>(value: Option<T>, field: &'static str) -> Result<T, &'static str> {
+        value.ok_or(field)
+    }
+    let kind = std::mem::take(&mut raw.kind);
+    Ok(match kind.as_str() {
+        "start" => Input::Start,
+        "resumed" => Input::Resumed,
+        "stop" => Input::Stop,
+        "config_loaded" => Input::ConfigLoaded {
+            bundle: need(raw.bundle, "bundle")?,
+        },
+        "link_up" | "link_down" => {
+            let (site, service, member) = (
+                need(raw.site, "site")?,
+                need(raw.service, "service")?,
+                need(raw.member, "member")?,
+            );
+            if kind == "link_up" {
+                Input::LinkUp {
+                    site,
+                    service,
+                    member,
+                }
+            } else {
+                Input::LinkDown {
+                    site,
+                    service,
+                    member,
                 }
             }
-            "endpoint_registered" => Input::EndpointRegistered {
-                site: need(self.site, "site")?,
-            },
-            "endpoint_unregistered" => Input::EndpointUnregistered {
-                site: need(self.site, "site")?,
-            },
-            "switch_requested" => Input::SwitchRequested {
-                site: need(self.site, "site")?,
-            },
-            "probe_result" => Input::ProbeResult {
-                site: need(self.site, "site")?,
-                ok: need(self.ok, "ok")?,
-            },
-            "interaction_started" => Input::InteractionStarted {
-                id: need(self.id, "id")?,
-            },
-            _ => Input::InteractionEnded {
-                id: need(self.id, "id")?,
-            },
-        })
-    }
+        }
+        "endpoint_registered" => Input::EndpointRegistered {
+            site: need(raw.site, "site")?,
+        },
+        "endpoint_unregistered" => Input::EndpointUnregistered {
+            site: need(raw.site, "site")?,
+        },
+        "switch_requested" => Input::SwitchRequested {
+            site: need(raw.site, "site")?,
+        },
+        "probe_result" => Input::ProbeResult {
+            site: need(raw.site, "site")?,
+            ok: need(raw.ok, "ok")?,
+        },
+        "interaction_started" => Input::InteractionStarted {
+            id: need(raw.id, "id")?,
+        },
+        _ => Input::InteractionEnded {
+            id: need(raw.id, "id")?,
+        },
+    })
 }
 
 /// What the engine asks of the host, or tells it.
@@ -352,7 +370,7 @@ mod tests {
 
     #[test]
     fn inputs_use_the_documented_wire_form() {
-        let input: Input = serde_json::from_str(
+        let input = Input::from_json(
             r#"{"type":"link_down","site":"SiteA","service":"sip-server","member":"primary"}"#,
         )
         .unwrap();
@@ -370,7 +388,7 @@ mod tests {
     #[test]
     fn every_input_reads_back_what_it_writes() {
         let site: Name = "SiteA".into();
-        let bundle: Bundle = serde_json::from_str(r#"{"version": 1}"#).unwrap();
+        let bundle = Bundle::from_json(r#"{"version": 1}"#).unwrap();
         let inputs = [
             Input::Start,
             Input::ConfigLoaded {
@@ -403,7 +421,7 @@ mod tests {
             assert_eq!(input.type_name(), *name);
             let text = serde_json::to_string(&input).unwrap();
             assert_eq!(
-                serde_json::from_str::<Input>(&text).unwrap(),
+                Input::from_json(&text).unwrap(),
                 input,
                 "{text}"
             );
@@ -440,19 +458,19 @@ mod tests {
                 "unknown variant `web`",
             ),
         ] {
-            let err = serde_json::from_str::<Input>(text).unwrap_err().to_string();
+            let err = Input::from_json(text).unwrap_err().to_string();
             assert!(err.contains(expected), "{text}: {err}");
         }
     }
 
     #[test]
     fn unknown_input_types_and_fields_are_refused() {
-        let err = serde_json::from_str::<Input>(r#"{"type":"link_dwon"}"#).unwrap_err();
+        let err = Input::from_json(r#"{"type":"link_dwon"}"#).unwrap_err();
         assert!(
             err.to_string().contains("unknown variant `link_dwon`"),
             "{err}"
         );
-        let err = serde_json::from_str::<Input>(
+        let err = Input::from_json(
             r#"{"type":"endpoint_registered","site":"A","member":"primary"}"#,
         )
         .unwrap_err();

@@ -7,12 +7,12 @@ use continuity_fuzz::{Host, corpus_bundle};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let input = match serde_json::from_str::<Input>(text) {
+    let input = match Input::from_json(text) {
         Ok(input) => input,
         Err(err) => return assert!(!err.to_string().trim().is_empty()),
     };
     let written = serde_json::to_string(&input).expect("inputs serialize");
-    let again: Input = serde_json::from_str(&written).expect("a written input reads back");
+    let again = Input::from_json(&written).expect("a written input reads back");
     assert_eq!(again, input, "{written}");
     assert!(written.contains(&format!("\"type\":\"{}\"", input.type_name())));
 

@@ -93,12 +93,11 @@ impl Report {
 
     /// The report for machines: one JSON object, with the file it came from.
     pub fn to_json(&self) -> String {
-        let mut value = serde_json::Map::new();
-        value.insert("file".to_owned(), self.file.clone().into());
-        if let serde_json::Value::Object(fields) = self.report.to_json_value() {
-            value.extend(fields);
+        // A report holds strings, numbers and lists only: it always serializes.
+        let mut value = serde_json::to_value(&self.report).expect("a report serializes");
+        if let serde_json::Value::Object(fields) = &mut value {
+            fields.insert("file".to_owned(), self.file.clone().into());
         }
-        // A map of strings, numbers and arrays always serializes.
         serde_json::to_string_pretty(&value).expect("a JSON value serializes") + "\n"
     }
 }

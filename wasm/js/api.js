@@ -135,9 +135,9 @@ function toJson(value, what, example) {
   }
 }
 
-/** JSON text of a `files` option: an object or Map from path to text. */
-function filesJson(files) {
-  if (files === undefined || files === null) return undefined;
+/** The paths and texts of a `files` option: an object or Map from path to text. */
+function fileLists(files) {
+  if (files === undefined || files === null) return [[], []];
   try {
     return readFiles(files);
   } catch (error) {
@@ -151,14 +151,16 @@ function readFiles(files) {
   if (entries === null) {
     throw continuityError("invalid-files", `files must map each file's path to its text (an object or a Map); got ${describe(files)}`);
   }
-  const map = {};
+  const paths = [];
+  const texts = [];
   for (const [path, text] of entries) {
     if (typeof path !== "string" || typeof text !== "string") {
       throw continuityError("invalid-files", `files must map each file's path to its text: the entry ${describe(path)} has ${describe(text)}`);
     }
-    map[path] = text;
+    paths.push(path);
+    texts.push(text);
   }
-  return JSON.stringify(map);
+  return [paths, texts];
 }
 
 function options(value, what) {
@@ -190,7 +192,7 @@ export function makeApi(raw, ready) {
       checkReady();
       const { files } = options(opts, "new Engine()");
       const text = toJson(bundle, "bundle", '{"version": 1, "local": {...}, ...}');
-      this.#raw = new raw.RawEngine(text, toSeed(seed), filesJson(files));
+      this.#raw = new raw.RawEngine(text, toSeed(seed), ...fileLists(files));
     }
 
     #engine() {
@@ -374,7 +376,7 @@ export function makeApi(raw, ready) {
     checkReady();
     const { files } = options(opts, "validate()");
     const text = toJson(bundle, "bundle", '{"version": 1, "local": {...}, ...}');
-    return JSON.parse(raw.validate(text, filesJson(files)));
+    return JSON.parse(raw.validate(text, ...fileLists(files)));
   }
 
   function parseCfg(text) {
@@ -388,14 +390,14 @@ export function makeApi(raw, ready) {
   function resolveOptionFiles(bundle, files) {
     checkReady();
     const text = toJson(bundle, "bundle", '{"version": 1, "local": {...}, ...}');
-    return JSON.parse(raw.resolveOptionFiles(text, filesJson(files) ?? "{}"));
+    return JSON.parse(raw.resolveOptionFiles(text, ...fileLists(files)));
   }
 
   function simulate(scenario, opts = undefined) {
     checkReady();
     const { files } = options(opts, "simulate()");
     const text = toJson(scenario, "scenario", '{"bundle": {...}, "seed": 7, "steps": [...]}');
-    return raw.simulate(text, filesJson(files));
+    return raw.simulate(text, ...fileLists(files));
   }
 
   return { Engine, validate, parseCfg, resolveOptionFiles, simulate };

@@ -1,28 +1,26 @@
 //! Configuration for JavaScript: validation reports, option exports, bundles
 //! whose objects name option files.
 
-use std::collections::BTreeMap;
-
-use continuity_core::config::{Report, parse_cfg};
+use continuity_core::config::{Options, Report, parse_cfg};
 use continuity_core::{Bundle, Diagnostic};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{from_core, js_error};
 
-/// Validates bundle JSON; `files` is JSON `{path: text}` of the option
-/// exports it names. Returns the report as JSON: `valid`, `bootstrap`,
-/// `errors`, `warnings`, `policy`, `diagnostics`.
+/// Validates bundle JSON; `paths` and `texts` are the option exports it
+/// names, by the path written in the bundle. Returns the report as JSON:
+/// `bootstrap`, `diagnostics`, `errors`, `policy`, `valid`, `warnings`.
 ///
 /// # Errors
 ///
 /// A `ContinuityError` when the bundle is not well-formed or an option export
 /// cannot be read; a bundle that is merely invalid is a report, not an error.
 #[wasm_bindgen]
-pub fn validate(bundle: &str, files: Option<String>) -> Result<String, JsValue> {
+pub fn validate(bundle: &str, paths: Vec<String>, texts: Vec<String>) -> Result<String, JsValue> {
     let mut bundle = bundle_from_json(bundle)?;
-    let warnings = read_files(&mut bundle, files.as_deref())?;
-    let report = Report::new(&bundle, warnings);
-    Ok(report.to_json_value().to_string())
+    let warnings = read_files(&mut bundle, &Files::new(paths, texts)?)?;
+    to_json(&Report::new(&bundle, warnings))
 }
 
 /// Parses a Genesys Administrator option export; returns JSON
@@ -33,25 +31,72 @@ pub fn validate(bundle: &str, files: Option<String>) -> Result<String, JsValue> 
 /// A `ContinuityError` (`parse` with the line, or `too-large`).
 #[wasm_bindgen(js_name = parseCfg)]
 pub fn parse_cfg_text(text: &str) -> Result<String, JsValue> {
+    #[derive(Serialize)]
+    struct Parsed<'a> {
+        options: &'a Options,
+        warnings: &'a [Diagnostic],
+    }
     let parsed = parse_cfg(text).map_err(|e| from_core("option export", &e))?;
-    let value = serde_json::json!({ "options": parsed.options, "warnings": parsed.warnings });
-    Ok(value.to_string())
+    to_json(&Parsed {
+        options: &parsed.options,
+        warnings: &parsed.warnings,
+    })
 }
 
 /// Replaces every `options_file` of bundle JSON with the options of the
-/// matching text in `files` (JSON `{path: text}`); returns the bundle JSON
-/// and the warnings, as `{bundle, warnings}`.
+/// matching text (`paths` and `texts`, by the path written in the bundle);
+/// returns `{bundle, warnings}` as JSON.
 ///
 /// # Errors
 ///
 /// A `ContinuityError` when the bundle is not well-formed or a file is
-/// missing from `files` or does not parse.
+/// missing or does not parse.
 #[wasm_bindgen(js_name = resolveOptionFiles)]
-pub fn resolve_option_files(bundle: &str, files: &str) -> Result<String, JsValue> {
+pub fn resolve_option_files(
+    bundle: &str,
+    paths: Vec<String>,
+    texts: Vec<String>,
+) -> Result<String, JsValue> {
+    #[derive(Serialize)]
+    struct Resolved<'a> {
+        bundle: &'a Bundle,
+        warnings: &'a [Diagnostic],
+    }
     let mut bundle = bundle_from_json(bundle)?;
-    let warnings = read_files(&mut bundle, Some(files))?;
-    let value = serde_json::json!({ "bundle": bundle, "warnings": warnings });
-    Ok(value.to_string())
+    let warnings = read_files(&mut bundle, &Files::new(paths, texts)?)?;
+    to_json(&Resolved {
+        bundle: &bundle,
+        warnings: &warnings,
+    })
+}
+
+/// The texts of the files a bundle or scenario names, by path.
+pub(crate) struct Files {
+    paths: Vec<String>,
+    texts: Vec<String>,
+}
+
+impl Files {
+    /// Pairs `paths` with `texts`.
+    ///
+    /// # Errors
+    ///
+    /// `invalid-files` when the two lists differ in length.
+    pub fn new(paths: Vec<String>, texts: Vec<String>) -> Result<Files, JsValue> {
+        if paths.len() != texts.len() {
+            return Err(js_error(
+                "invalid-files",
+                "files must map each file's path to its text: got a different number of paths and texts",
+            ));
+        }
+        Ok(Files { paths, texts })
+    }
+
+    /// The text of the file at `path`, if given.
+    pub fn get(&self, path: &str) -> Option<&str> {
+        let index = self.paths.iter().position(|p| p == path)?;
+        self.texts.get(index).map(String::as_str)
+    }
 }
 
 /// Parses bundle JSON.
@@ -59,21 +104,8 @@ pub(crate) fn bundle_from_json(text: &str) -> Result<Bundle, JsValue> {
     Bundle::from_json(text).map_err(|e| from_core("bundle", &e))
 }
 
-/// Resolves the bundle's option files from `files` (JSON `{path: text}`),
-/// returning their warnings.
-pub(crate) fn read_files(
-    bundle: &mut Bundle,
-    files: Option<&str>,
-) -> Result<Vec<Diagnostic>, JsValue> {
-    let files: BTreeMap<String, String> = match files {
-        Some(text) => serde_json::from_str(text).map_err(|err| {
-            js_error(
-                "invalid-files",
-                &format!("`files` must map each option file's path to its text: {err}"),
-            )
-        })?,
-        None => BTreeMap::new(),
-    };
+/// Resolves the bundle's option files from `files`, returning their warnings.
+pub(crate) fn read_files(bundle: &mut Bundle, files: &Files) -> Result<Vec<Diagnostic>, JsValue> {
     if !bundle.has_option_files() {
         return Ok(Vec::new());
     }
@@ -81,8 +113,13 @@ pub(crate) fn read_files(
         .resolve_option_files(|path| {
             files
                 .get(path)
-                .cloned()
+                .map(str::to_owned)
                 .ok_or_else(|| format!("it is not in `files`: pass its text as files[\"{path}\"]"))
         })
         .map_err(|e| from_core("option export", &e))
+}
+
+/// Serializes a value this crate built (strings, numbers, lists) as JSON.
+pub(crate) fn to_json(value: &impl Serialize) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(|err| js_error("error", &err.to_string()))
 }

@@ -1,9 +1,11 @@
 //! The engine, as the package's JavaScript drives it.
 
-use continuity_core::{Engine, Input, Member, Millis, Name, Output, Phase, Reason, Role, Service};
+use continuity_core::{
+    Engine, Error, Input, Member, Millis, Name, Output, Phase, Reason, Role, Service,
+};
 use wasm_bindgen::prelude::*;
 
-use crate::config::{bundle_from_json, read_files};
+use crate::config::{Files, bundle_from_json, read_files, to_json};
 use crate::error::{from_core, js_error};
 
 /// Returned by an input method when the engine is stopped and the input was refused.
@@ -41,16 +43,21 @@ pub struct RawEngine {
 
 #[wasm_bindgen]
 impl RawEngine {
-    /// Creates an engine from bundle JSON, a seed and (optionally) JSON
-    /// `{path: text}` of the option exports the bundle names.
+    /// Creates an engine from bundle JSON, a seed, and the option exports
+    /// the bundle names (`paths` and `texts`).
     ///
     /// # Errors
     ///
     /// A `ContinuityError` when the bundle cannot be read or does not validate.
     #[wasm_bindgen(constructor)]
-    pub fn new(bundle: &str, seed: u64, files: Option<String>) -> Result<RawEngine, JsValue> {
+    pub fn new(
+        bundle: &str,
+        seed: u64,
+        paths: Vec<String>,
+        texts: Vec<String>,
+    ) -> Result<RawEngine, JsValue> {
         let mut bundle = bundle_from_json(bundle)?;
-        read_files(&mut bundle, files.as_deref())?;
+        read_files(&mut bundle, &Files::new(paths, texts)?)?;
         let local_sites = bundle.local.sites.iter().map(|s| s.name.clone()).collect();
         let engine = Engine::new(bundle, seed).map_err(|e| from_core("bundle", &e))?;
         Ok(RawEngine {
@@ -89,7 +96,7 @@ impl RawEngine {
         let Some(now) = millis(now) else {
             return Ok(BAD_TIME);
         };
-        let input: Input = serde_json::from_str(input).map_err(|err| input_error(&err))?;
+        let input = Input::from_json(input).map_err(|err| input_error(&err))?;
         Ok(self.accept(|engine| engine.handle_input(input, now)))
     }
 
@@ -192,7 +199,7 @@ impl RawEngine {
     /// The output taken last, as JSON (`null` when there is none).
     #[wasm_bindgen(js_name = outputJson)]
     pub fn output_json(&self) -> String {
-        serde_json::to_string(&self.last).unwrap_or_else(|_| "null".to_owned())
+        to_json(&self.last).unwrap_or_else(|_| "null".to_owned())
     }
 
     /// The name of the site with index `index` (empty when there is none).
@@ -222,13 +229,13 @@ impl RawEngine {
     /// The status snapshot, as JSON.
     #[wasm_bindgen(js_name = statusJson)]
     pub fn status_json(&self) -> String {
-        serde_json::to_string(&self.engine.status()).unwrap_or_else(|_| "null".to_owned())
+        to_json(&self.engine.status()).unwrap_or_else(|_| "null".to_owned())
     }
 
     /// The warnings of the policy in force, as JSON.
     #[wasm_bindgen(js_name = warningsJson)]
     pub fn warnings_json(&self) -> String {
-        serde_json::to_string(self.engine.warnings()).unwrap_or_else(|_| "[]".to_owned())
+        to_json(&self.engine.warnings()).unwrap_or_else(|_| "[]".to_owned())
     }
 }
 
@@ -385,13 +392,13 @@ pub fn millis(now: f64) -> Option<Millis> {
     }
 }
 
-fn input_error(err: &serde_json::Error) -> JsValue {
-    let mut message = err.to_string();
-    // The text was made by JSON.stringify, so a line and column would point
-    // into a string the caller never saw.
-    if let Some(at) = message.rfind(" at line ") {
-        message.truncate(at);
+fn input_error(err: &Error) -> JsValue {
+    match err {
+        // The text was made by JSON.stringify, so a line and column would
+        // point into a string the caller never saw.
+        Error::Parse { message, .. } => {
+            js_error("invalid-input", &format!("invalid input: {message}"))
+        }
+        other => from_core("input", other),
     }
-    let message = message.replace("unknown variant", "unknown input type");
-    js_error("invalid-input", &format!("invalid input: {message}"))
 }

@@ -16,7 +16,7 @@ const OUTAGE_TRACE: &str =
     include_str!("../../tests/scenarios/site-a-outage-past-timeout.trace.jsonl");
 
 fn engine() -> RawEngine {
-    RawEngine::new(TWO_SITE, 7, None).expect("the corpus bundle is valid")
+    RawEngine::new(TWO_SITE, 7, vec![], vec![]).expect("the corpus bundle is valid")
 }
 
 /// Every waiting output, as a JSON array, taken one by one as the package does.
@@ -135,7 +135,7 @@ fn malformed_inputs_throw_a_coded_error_and_change_nothing() {
     engine.handle_json(r#"{"type":"start"}"#, 0.0).unwrap();
     let before = engine.status_json();
     for (input, fragment) in [
-        (r#"{"type":"lnik_up"}"#, "unknown input type `lnik_up`"),
+        (r#"{"type":"lnik_up"}"#, "unknown variant `lnik_up`"),
         (
             r#"{"type":"link_up","site":"SiteA"}"#,
             "missing field `service`",
@@ -180,7 +180,7 @@ fn inputs_after_stop_are_refused() {
 
 #[wasm_bindgen_test]
 fn an_invalid_bundle_throws_its_diagnostics() {
-    let error = RawEngine::new(r#"{"version": 1, "servers": []}"#, 0, None)
+    let error = RawEngine::new(r#"{"version": 1, "servers": []}"#, 0, vec![], vec![])
         .err()
         .expect("a bundle without sites is refused");
     let (code, message) = error_parts(&error);
@@ -190,7 +190,9 @@ fn an_invalid_bundle_throws_its_diagnostics() {
     assert!(js_sys::Array::is_array(&diagnostics));
     assert!(js_sys::Array::from(&diagnostics).length() > 0);
 
-    let error = RawEngine::new(r#"{"version": 2}"#, 0, None).err().unwrap();
+    let error = RawEngine::new(r#"{"version": 2}"#, 0, vec![], vec![])
+        .err()
+        .unwrap();
     let (code, message) = error_parts(&error);
     assert_eq!(code, "parse");
     assert!(
@@ -201,12 +203,20 @@ fn an_invalid_bundle_throws_its_diagnostics() {
 
 #[wasm_bindgen_test]
 fn option_exports_are_read_from_files() {
-    let files = serde_json::json!({ "exports/agent1.cfg": AGENT_CFG }).to_string();
-    let report = validate(CFG_BUNDLE, Some(files.clone())).expect("the export is readable");
+    let (paths, texts) = (
+        vec!["exports/agent1.cfg".to_owned()],
+        vec![AGENT_CFG.to_owned()],
+    );
+    let report =
+        validate(CFG_BUNDLE, paths.clone(), texts.clone()).expect("the export is readable");
     assert!(report.contains(r#""valid":true"#), "{report}");
-    assert!(RawEngine::new(CFG_BUNDLE, 7, Some(files)).is_ok());
+    assert!(RawEngine::new(CFG_BUNDLE, 7, paths.clone(), texts).is_ok());
+    let error = RawEngine::new(CFG_BUNDLE, 7, paths, vec![])
+        .err()
+        .expect("paths without texts");
+    assert_eq!(error_parts(&error).0, "invalid-files");
 
-    let error = validate(CFG_BUNDLE, None).expect_err("the export is missing");
+    let error = validate(CFG_BUNDLE, vec![], vec![]).expect_err("the export is missing");
     let (code, message) = error_parts(&error);
     assert_eq!(code, "options-file");
     assert!(message.contains("exports/agent1.cfg"), "{message}");
@@ -220,8 +230,14 @@ fn option_exports_are_read_from_files() {
 
 #[wasm_bindgen_test]
 fn a_scenario_gives_the_native_trace_byte_for_byte() {
-    let files = serde_json::json!({ "bundles/two-site.json": TWO_SITE }).to_string();
-    assert_eq!(simulate(OUTAGE, Some(files)).unwrap(), OUTAGE_TRACE);
+    let (paths, texts) = (
+        vec!["bundles/two-site.json".to_owned()],
+        vec![TWO_SITE.to_owned()],
+    );
+    assert_eq!(simulate(OUTAGE, paths, texts).unwrap(), OUTAGE_TRACE);
+    let (code, message) = error_parts(&simulate(OUTAGE, vec![], vec![]).unwrap_err());
+    assert_eq!(code, "missing-file");
+    assert!(message.contains("bundles/two-site.json"), "{message}");
 }
 
 #[wasm_bindgen_test]

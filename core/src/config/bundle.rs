@@ -7,6 +7,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::json::{self, Doc};
 use crate::types::Member;
 
 /// The bundle schema version this build reads.
@@ -64,7 +65,8 @@ impl Bundle {
                 limit: MAX_BUNDLE_BYTES,
             });
         }
-        serde_json::from_str(text).map_err(Error::from_json)
+        let value = json::parse(text)?;
+        Bundle::from_value(&Doc::new(text), &value)
     }
 
     /// Parses a bundle from TOML text: the same schema as JSON, written as
@@ -288,7 +290,8 @@ pub struct Place {
 }
 
 /// An option value. Genesys option values are strings; JSON numbers and
-/// booleans are accepted too and kept in their text form (`30`, `true`).
+/// booleans are accepted too and kept in their text form (`30`, `true`; a
+/// JSON number exactly as written).
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct OptionValue(pub String);

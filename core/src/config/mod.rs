@@ -5,6 +5,7 @@ pub mod cfg;
 mod diagnostic;
 pub mod options;
 mod policy;
+mod read;
 mod report;
 mod rules;
 

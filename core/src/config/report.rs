@@ -1,7 +1,10 @@
 //! The outcome of validating a bundle, shaped for tools: the command-line
 //! `validate`, the WebAssembly `validate()`.
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
+
+use crate::types::{Millis, ServiceSet};
 
 use super::{
     BootstrapPlan, Bundle, Diagnostic, Dialect, ResolvedPolicy, Severity, Validated,
@@ -64,22 +67,24 @@ impl Report {
             .filter(|d| d.severity == severity)
             .count()
     }
+}
 
-    /// The report as one JSON object: `valid`, `bootstrap`, `errors`,
-    /// `warnings`, `policy` (the resolved policy, or `null`) and `diagnostics`.
-    pub fn to_json_value(&self) -> Value {
+/// One JSON object: `bootstrap`, `diagnostics`, `errors`, `policy` (the
+/// resolved policy, or `null`), `valid` and `warnings`, in that order.
+impl Serialize for Report {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let policy = match &self.outcome {
-            Outcome::Valid(policy) => policy_json(policy),
-            _ => Value::Null,
+            Outcome::Valid(policy) => Some(PolicyJson::new(policy)),
+            _ => None,
         };
-        json!({
-            "valid": self.is_valid(),
-            "bootstrap": matches!(self.outcome, Outcome::Bootstrap(_)),
-            "errors": self.count(Severity::Error),
-            "warnings": self.count(Severity::Warning),
-            "policy": policy,
-            "diagnostics": self.diagnostics,
-        })
+        let mut report = serializer.serialize_struct("Report", 6)?;
+        report.serialize_field("bootstrap", &matches!(self.outcome, Outcome::Bootstrap(_)))?;
+        report.serialize_field("diagnostics", &self.diagnostics)?;
+        report.serialize_field("errors", &self.count(Severity::Error))?;
+        report.serialize_field("policy", &policy)?;
+        report.serialize_field("valid", &self.is_valid())?;
+        report.serialize_field("warnings", &self.count(Severity::Warning))?;
+        report.end()
     }
 }
 
@@ -91,27 +96,56 @@ pub fn dialect_name(dialect: Dialect) -> &'static str {
     }
 }
 
-fn policy_json(policy: &ResolvedPolicy) -> Value {
-    let t = &policy.timing;
-    json!({
-        "dialect": dialect_name(policy.dialect),
-        "enabled": policy.enabled,
-        "preferred": &*policy.preferred,
-        "peer": policy.peer.as_deref(),
-        "triggers": policy.triggers,
-        "auto_restore": policy.auto_restore,
-        "restore_when_idle": policy.restore_when_idle,
-        "timing_ms": {
-            "site_timeout": t.site_timeout,
-            "endpoint_timeout": t.endpoint_timeout,
-            "probe_interval": t.probe_interval,
-            "hold_down": t.hold_down,
-            "spread": t.spread,
-            "backoff_base": t.backoff_base,
-            "backoff_cap": t.backoff_cap,
-            "wake_gap": t.wake_gap,
-            "recheck_grace": t.recheck_grace,
-            "bootstrap_connect_timeout": t.bootstrap_connect_timeout,
-        },
-    })
+/// The resolved policy as reports show it (fields in alphabetical order).
+#[derive(Serialize)]
+struct PolicyJson<'a> {
+    auto_restore: bool,
+    dialect: &'static str,
+    enabled: bool,
+    peer: Option<&'a str>,
+    preferred: &'a str,
+    restore_when_idle: bool,
+    timing_ms: TimingJson,
+    triggers: ServiceSet,
+}
+
+#[derive(Serialize)]
+struct TimingJson {
+    backoff_base: Millis,
+    backoff_cap: Millis,
+    bootstrap_connect_timeout: Millis,
+    endpoint_timeout: Millis,
+    hold_down: Millis,
+    probe_interval: Millis,
+    recheck_grace: Millis,
+    site_timeout: Millis,
+    spread: Millis,
+    wake_gap: Millis,
+}
+
+impl<'a> PolicyJson<'a> {
+    fn new(policy: &'a ResolvedPolicy) -> PolicyJson<'a> {
+        let t = &policy.timing;
+        PolicyJson {
+            auto_restore: policy.auto_restore,
+            dialect: dialect_name(policy.dialect),
+            enabled: policy.enabled,
+            peer: policy.peer.as_deref(),
+            preferred: &policy.preferred,
+            restore_when_idle: policy.restore_when_idle,
+            timing_ms: TimingJson {
+                backoff_base: t.backoff_base,
+                backoff_cap: t.backoff_cap,
+                bootstrap_connect_timeout: t.bootstrap_connect_timeout,
+                endpoint_timeout: t.endpoint_timeout,
+                hold_down: t.hold_down,
+                probe_interval: t.probe_interval,
+                recheck_grace: t.recheck_grace,
+                site_timeout: t.site_timeout,
+                spread: t.spread,
+                wake_gap: t.wake_gap,
+            },
+            triggers: policy.triggers,
+        }
+    }
 }

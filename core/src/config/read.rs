@@ -1,0 +1,151 @@
+//! Reading a bundle out of parsed JSON ([`crate::json`]).
+//!
+//! The schema is [`Bundle`]'s. Unknown fields are ignored (newer producers
+//! may add fields) and `null` counts as an absent optional field; option
+//! values may be strings, numbers or booleans, numbers kept as written.
+
+use std::collections::BTreeMap;
+
+use super::{
+    ApplicationRef, BUNDLE_VERSION, Bundle, ConfigObject, ConfigServerPair, Connection,
+    DesktopApplication, Local, LocalSite, OptionValue, Options, Place, ServerApplication,
+    ServerType, Version,
+};
+use crate::error::Error;
+use crate::json::{Doc, Kind, Value};
+
+const SERVER_TYPES: &[&str] = &["sip-server", "stat-server", "config-server"];
+
+impl Bundle {
+    /// Reads a bundle from a parsed JSON value.
+    pub(crate) fn from_value(doc: &Doc<'_>, value: &Value<'_>) -> Result<Bundle, Error> {
+        let obj = doc.object(value, "a bundle (a map)")?;
+        let version = obj.required("version")?;
+        let number = doc.u64(version)?;
+        if number != u64::from(BUNDLE_VERSION) {
+            return Err(doc.error(
+                version,
+                format!(
+                    "unsupported bundle version {number}: this build reads version {BUNDLE_VERSION}"
+                ),
+            ));
+        }
+        let local = obj
+            .opt("local", |doc, v| {
+                let local = doc.object(v, "a map")?;
+                Ok(Local {
+                    sites: local.list("sites", local_site)?,
+                })
+            })?
+            .unwrap_or_default();
+        Ok(Bundle {
+            version: Version::default(),
+            local,
+            application: obj.opt("application", config_object)?,
+            tenant: obj.opt("tenant", config_object)?,
+            agent_groups: obj.list("agent_groups", config_object)?,
+            person: obj.opt("person", config_object)?,
+            servers: obj.list("servers", server)?,
+            desktop_applications: obj.list("desktop_applications", desktop)?,
+            places: obj.list("places", place)?,
+        })
+    }
+}
+
+fn local_site(doc: &Doc<'_>, value: &Value<'_>) -> Result<LocalSite, Error> {
+    let obj = doc.object(value, "a local site (a map)")?;
+    Ok(LocalSite {
+        name: doc.string(obj.required("name")?)?,
+        config_server: obj
+            .opt("config_server", |doc, v| {
+                let pair = doc.object(v, "a map")?;
+                Ok(ConfigServerPair {
+                    primary: pair.opt_string("primary")?,
+                    backup: pair.opt_string("backup")?,
+                })
+            })?
+            .unwrap_or_default(),
+        application: obj.opt("application", |doc, v| {
+            let app = doc.object(v, "a map")?;
+            Ok(ApplicationRef {
+                name: doc.string(app.required("name")?)?,
+                kind: doc.string(app.required("type")?)?,
+            })
+        })?,
+        place: obj.opt_string("place")?,
+    })
+}
+
+fn config_object(doc: &Doc<'_>, value: &Value<'_>) -> Result<ConfigObject, Error> {
+    let obj = doc.object(value, "a configuration object (a map)")?;
+    Ok(ConfigObject {
+        name: doc.string(obj.required("name")?)?,
+        options: obj.opt("options", options)?.unwrap_or_default(),
+        options_file: obj.opt_string("options_file")?,
+    })
+}
+
+fn server(doc: &Doc<'_>, value: &Value<'_>) -> Result<ServerApplication, Error> {
+    let obj = doc.object(value, "a server application (a map)")?;
+    let kind = match doc.variant(obj.required("type")?, SERVER_TYPES)? {
+        "sip-server" => ServerType::SipServer,
+        "stat-server" => ServerType::StatServer,
+        _ => ServerType::ConfigServer,
+    };
+    Ok(ServerApplication {
+        name: doc.string(obj.required("name")?)?,
+        kind,
+        backup: obj.opt_string("backup")?,
+        options: obj.opt("options", options)?.unwrap_or_default(),
+        options_file: obj.opt_string("options_file")?,
+    })
+}
+
+fn desktop(doc: &Doc<'_>, value: &Value<'_>) -> Result<DesktopApplication, Error> {
+    let obj = doc.object(value, "a desktop application (a map)")?;
+    Ok(DesktopApplication {
+        name: doc.string(obj.required("name")?)?,
+        options: obj.opt("options", options)?.unwrap_or_default(),
+        options_file: obj.opt_string("options_file")?,
+        connections: obj.list("connections", |doc, v| {
+            let connection = doc.object(v, "a connection (a map)")?;
+            Ok(Connection {
+                server: doc.string(connection.required("server")?)?,
+                addp_timeout: connection.opt("addp_timeout", option_value)?,
+            })
+        })?,
+    })
+}
+
+fn place(doc: &Doc<'_>, value: &Value<'_>) -> Result<Place, Error> {
+    let obj = doc.object(value, "a place (a map)")?;
+    Ok(Place {
+        name: doc.string(obj.required("name")?)?,
+        site: obj.opt_string("site")?,
+        dns: obj.list("dns", |doc, v| doc.string(v))?,
+    })
+}
+
+/// Option sections: a map of maps of values; a repeated key keeps its last value.
+fn options(doc: &Doc<'_>, value: &Value<'_>) -> Result<Options, Error> {
+    let sections = doc.object(value, "option sections (a map of maps)")?;
+    let mut options = Options::new();
+    for (section, values) in sections.members() {
+        let values = doc.object(values, "a section's options (a map)")?;
+        let mut read = BTreeMap::new();
+        for (name, value) in values.members() {
+            read.insert(name.as_ref().to_owned(), option_value(doc, value)?);
+        }
+        options.insert(section.as_ref().to_owned(), read);
+    }
+    Ok(options)
+}
+
+fn option_value(doc: &Doc<'_>, value: &Value<'_>) -> Result<OptionValue, Error> {
+    match &value.kind {
+        Kind::String(s) => Ok(OptionValue(s.as_ref().to_owned())),
+        Kind::Number(n) => Ok(OptionValue((*n).to_owned())),
+        Kind::Bool(b) => Ok(OptionValue(b.to_string())),
+        _ => Err(doc.invalid_type(value, "an option value (a string, number or boolean)")),
+    }
+}
