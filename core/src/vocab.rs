@@ -420,11 +420,7 @@ mod tests {
         for (input, name) in inputs.into_iter().zip(INPUT_TYPES) {
             assert_eq!(input.type_name(), *name);
             let text = serde_json::to_string(&input).unwrap();
-            assert_eq!(
-                Input::from_json(&text).unwrap(),
-                input,
-                "{text}"
-            );
+            assert_eq!(Input::from_json(&text).unwrap(), input, "{text}");
         }
     }
 
@@ -470,10 +466,9 @@ mod tests {
             err.to_string().contains("unknown variant `link_dwon`"),
             "{err}"
         );
-        let err = Input::from_json(
-            r#"{"type":"endpoint_registered","site":"A","member":"primary"}"#,
-        )
-        .unwrap_err();
+        let err =
+            Input::from_json(r#"{"type":"endpoint_registered","site":"A","member":"primary"}"#)
+                .unwrap_err();
         assert!(err.to_string().contains("unknown field `member`"), "{err}");
     }
 

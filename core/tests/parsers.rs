@@ -691,9 +691,7 @@ mod json_parsers {
             ),
             (
                 "inputs that parse",
-                share(&inputs, &|v| {
-                    Input::from_json(&v.to_string()).is_ok()
-                }),
+                share(&inputs, &|v| Input::from_json(&v.to_string()).is_ok()),
                 30,
             ),
         ];

@@ -171,7 +171,9 @@ fn workspace(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<ResolvedPolicy> {
     let section = WORKSPACE_SECTION;
-    let sites: BTreeSet<String> = server_sites(bundle).into_keys().collect();
+    // `extend`, not `collect`, which sorts (see rules.rs).
+    let mut sites: BTreeSet<String> = BTreeSet::new();
+    sites.extend(server_sites(bundle).into_keys());
     let enabled = hierarchy.boolean(section, options::ENABLED, false, diagnostics);
     let auto_restore = hierarchy.boolean(section, options::AUTO_RESTORE, true, diagnostics);
     let restore_when_idle =

@@ -245,7 +245,10 @@ fn places(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
     // place name -> site -> its DNs (sorted), for places that name a site.
     let mut by_name: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
     // Every site a place is at, and every local site: a place must exist at each.
-    let mut sites: BTreeSet<&str> = bundle.local.sites.iter().map(|s| s.name.as_str()).collect();
+    // Sets are filled by `extend`, not `collect`: collecting sorts first,
+    // and each sort is compiled anew into the WebAssembly package.
+    let mut sites: BTreeSet<&str> = BTreeSet::new();
+    sites.extend(bundle.local.sites.iter().map(|s| s.name.as_str()));
     for place in &bundle.places {
         if place.dns.len() > 1 {
             diagnostics.push(
@@ -273,7 +276,8 @@ fn places(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
         return;
     }
     for (name, at) in by_name {
-        let configured: BTreeSet<&Vec<&str>> = at.values().collect();
+        let mut configured: BTreeSet<&Vec<&str>> = BTreeSet::new();
+        configured.extend(at.values());
         if at.len() == sites.len() && configured.len() == 1 {
             continue;
         }
@@ -375,7 +379,8 @@ fn group_conflicts(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
         }
     }
     for ((section, option), settings) in seen {
-        let distinct: BTreeSet<&str> = settings.iter().map(|(_, v)| v.trim()).collect();
+        let mut distinct: BTreeSet<&str> = BTreeSet::new();
+        distinct.extend(settings.iter().map(|(_, v)| v.trim()));
         if distinct.len() < 2 {
             continue;
         }
