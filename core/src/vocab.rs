@@ -11,7 +11,8 @@ use crate::types::{Member, Millis, Name, Phase, Reason, Role, Service};
 ///
 /// Each variant has a typed `handle_*` method on [`Engine`](crate::Engine)
 /// too; [`Engine::handle_input`](crate::Engine::handle_input) dispatches this
-/// enum to them.
+/// enum to them. [`Input::from_json`] reads one from its JSON form; serde
+/// writes it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Input {
