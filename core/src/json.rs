@@ -649,4 +649,93 @@ mod tests {
         assert_eq!(kind("null").describe(), "null");
         assert_eq!(kind("true").describe(), "boolean `true`");
     }
+
+    /// Our tree, as serde_json's, to compare the two readers.
+    fn to_serde(value: &Value<'_>) -> serde_json::Value {
+        match &value.kind {
+            Kind::Null => serde_json::Value::Null,
+            Kind::Bool(b) => serde_json::Value::Bool(*b),
+            Kind::Number(n) => serde_json::from_str(n).expect("a number serde reads"),
+            Kind::String(s) => serde_json::Value::String(s.as_ref().to_owned()),
+            Kind::Array(items) => serde_json::Value::Array(items.iter().map(to_serde).collect()),
+            Kind::Object(members) => serde_json::Value::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| (k.as_ref().to_owned(), to_serde(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<u64>().prop_map(serde_json::Value::from),
+            (-1e12f64..1e12).prop_map(serde_json::Value::from),
+            any::<String>().prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                proptest::collection::vec((any::<String>(), inner), 0..6)
+                    .prop_map(|members| serde_json::Value::Object(members.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512)
+        ))]
+
+        /// Whatever serde_json writes, we read back as the same value.
+        #[test]
+        fn reads_what_serde_json_writes(value in json_value(), pretty in proptest::bool::ANY) {
+            let text = if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                serde_json::to_string(&value).unwrap()
+            };
+            let ours = parse(&text).map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}: {text}")))?;
+            // Compared with serde's reading of the same text: its float
+            // parsing does not always give back the exact value it wrote.
+            let theirs: serde_json::Value = serde_json::from_str(&text).unwrap();
+            proptest::prop_assert_eq!(to_serde(&ours), theirs);
+        }
+
+        /// On any text (a JSON text with one byte changed, or JSON-ish
+        /// noise), we accept exactly what serde_json accepts, and read it
+        /// alike; numbers beyond f64 and nesting past 127 levels aside.
+        #[test]
+        fn accepts_what_serde_json_accepts(
+            value in json_value(),
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+            byte in proptest::prelude::prop_oneof![
+                proptest::prelude::Just(b'"'), proptest::prelude::Just(b'\\'),
+                proptest::prelude::Just(b','), proptest::prelude::Just(b':'),
+                proptest::prelude::Just(b'{'), proptest::prelude::Just(b']'),
+                proptest::prelude::Just(b'e'), proptest::prelude::Just(b'-'),
+                proptest::prelude::Just(b'0'), proptest::prelude::Just(b' '),
+                proptest::prelude::Just(b'u'), proptest::prelude::Just(b'\n'),
+            ],
+            noise in "[\\[\\]{}\",:0-9eE.+\\-a-z \\\\]{0,24}",
+        ) {
+            let mut bytes = serde_json::to_vec(&value).unwrap();
+            let i = at.index(bytes.len() + 1);
+            if i < bytes.len() { bytes[i] = byte; } else { bytes.push(byte); }
+            for text in [String::from_utf8_lossy(&bytes).into_owned(), noise] {
+                let theirs = serde_json::from_str::<serde_json::Value>(&text);
+                let ours = parse(&text);
+                match (&theirs, &ours) {
+                    (Ok(a), Ok(b)) => proptest::prop_assert_eq!(a, &to_serde(b), "{}", text),
+                    (Err(e), Ok(_)) if e.to_string().contains("number out of range") => {}
+                    (Err(_), Err(_)) => {}
+                    _ => proptest::prop_assert!(false, "{text:?}: serde {theirs:?}, ours {ours:?}"),
+                }
+            }
+        }
+    }
 }
