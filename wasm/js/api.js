@@ -214,6 +214,28 @@ export function makeApi(raw, ready) {
       const engine = this.#engine();
       checkTime(nowMs);
       const type = checkInput(input);
+      // The frequent inputs, once their shape is checked, take the fast path.
+      switch (type) {
+        case "link_up":
+        case "link_down":
+          return this.#link(type, input.site, input.service, input.member, nowMs);
+        case "endpoint_registered":
+          return this.endpointRegistered(input.site, nowMs);
+        case "endpoint_unregistered":
+          return this.endpointUnregistered(input.site, nowMs);
+        case "probe_result":
+          return this.probeResult(input.site, input.ok, nowMs);
+        case "interaction_started":
+          return this.interactionStarted(input.id, nowMs);
+        case "interaction_ended":
+          return this.interactionEnded(input.id, nowMs);
+        default:
+          return this.#handleJson(engine, input, type, nowMs);
+      }
+    }
+
+    /** Any input, as JSON: the engine reads it with the native build's reader. */
+    #handleJson(engine, input, type, nowMs) {
       const text = toJson(input, "input", "{type: \"start\"}");
       return this.#answer(engine.handleJson(text, nowMs), type, nowMs);
     }
@@ -237,7 +259,8 @@ export function makeApi(raw, ready) {
         checkField(type, "service", "service", service);
         checkField(type, "member", "member", member);
         id = this.#siteId(engine, site);
-        if (id === undefined) return this.handle({ type, site, service, member }, nowMs);
+        // A name that is no site of this engine: it counts it as unknown.
+        if (id === undefined) return this.#handleJson(engine, { type, site, service, member }, type, nowMs);
       }
       const code = type === "link_up" ? engine.linkUp(id, s, m, nowMs) : engine.linkDown(id, s, m, nowMs);
       return this.#answer(code, type, nowMs);
@@ -263,7 +286,7 @@ export function makeApi(raw, ready) {
       if (id === undefined) {
         checkString(site, "site", type);
         id = this.#siteId(engine, site);
-        if (id === undefined) return this.handle({ type, site, ...extra }, nowMs);
+        if (id === undefined) return this.#handleJson(engine, { type, site, ...extra }, type, nowMs);
       }
       return this.#answer(feed(engine, id), type, nowMs);
     }
