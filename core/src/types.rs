@@ -39,6 +39,9 @@ impl Service {
         Service::ConfigServer,
     ];
 
+    /// Every service's wire name, in [`Service::ALL`] order.
+    pub const NAMES: &'static [&'static str] = &["sip-server", "stat-server", "config-server"];
+
     /// The wire name, as in `"sip-server"`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -258,7 +261,8 @@ mod tests {
 
     #[test]
     fn wire_names_round_trip() {
-        for service in Service::ALL {
+        for (service, name) in Service::ALL.into_iter().zip(Service::NAMES) {
+            assert_eq!(service.as_str(), *name);
             assert_eq!(Service::from_name(service.as_str()), Some(service));
             let json = serde_json::to_string(&service).unwrap();
             assert_eq!(json, format!("\"{service}\""));

@@ -117,7 +117,7 @@ const INPUT_TYPES: &[&str] = &[
 
 /// An input's fields as read, before its type says which it needs.
 struct RawInput {
-    kind: String,
+    kind: &'static str,
     bundle: Option<Box<Bundle>>,
     site: Option<Name>,
     service: Option<Service>,
@@ -133,26 +133,25 @@ impl Input {
         let kind = obj.required("type")?;
         let name = doc.variant(kind, INPUT_TYPES)?;
         obj.deny_unknown(fields_of(name).unwrap_or_default(), &["type"])?;
-        let raw =
-            RawInput {
-                kind: name.to_owned(),
-                bundle: obj
-                    .opt("bundle", |doc, v| Bundle::from_value(doc, v))?
-                    .map(Box::new),
-                site: obj.opt("site", |doc, v| doc.string(v))?.map(Name::from),
-                service: obj.opt("service", |doc, v| {
-                    Ok(Service::from_name(doc.variant(v, SERVICE_NAMES)?)
-                        .unwrap_or(Service::SipServer))
-                })?,
-                member: obj.opt("member", |doc, v| {
-                    Ok(match doc.variant(v, &["primary", "backup"])? {
-                        "primary" => Member::Primary,
-                        _ => Member::Backup,
-                    })
-                })?,
-                ok: obj.opt("ok", |doc, v| doc.bool(v))?,
-                id: obj.opt("id", |doc, v| doc.string(v))?.map(Name::from),
-            };
+        let raw = RawInput {
+            kind: name,
+            bundle: obj
+                .opt("bundle", |doc, v| Bundle::from_value(doc, v))?
+                .map(Box::new),
+            site: obj.opt("site", |doc, v| doc.string(v))?.map(Name::from),
+            service: obj.opt("service", |doc, v| {
+                Ok(Service::from_name(doc.variant(v, Service::NAMES)?)
+                    .unwrap_or(Service::SipServer))
+            })?,
+            member: obj.opt("member", |doc, v| {
+                Ok(match doc.variant(v, &["primary", "backup"])? {
+                    "primary" => Member::Primary,
+                    _ => Member::Backup,
+                })
+            })?,
+            ok: obj.opt("ok", |doc, v| doc.bool(v))?,
+            id: obj.opt("id", |doc, v| doc.string(v))?.map(Name::from),
+        };
         build(raw).map_err(|field| doc.error(value, format!("missing field `{field}`")))
     }
 
@@ -168,8 +167,6 @@ impl Input {
     }
 }
 
-const SERVICE_NAMES: &[&str] = &["sip-server", "stat-server", "config-server"];
-
 /// The fields of an input type, or `None` for a name that is not one.
 fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
@@ -184,12 +181,12 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
 }
 
 /// Builds the input of `raw.kind` from its fields; the error names a missing one.
-fn build(mut raw: RawInput) -> Result<Input, &'static str> {
+fn build(raw: RawInput) -> Result<Input, &'static str> {
     fn need<T>(value: Option<T>, field: &'static str) -> Result<T, &'static str> {
         value.ok_or(field)
     }
-    let kind = std::mem::take(&mut raw.kind);
-    Ok(match kind.as_str() {
+    let kind = raw.kind;
+    Ok(match kind {
         "start" => Input::Start,
         "resumed" => Input::Resumed,
         "stop" => Input::Stop,

@@ -13,8 +13,7 @@ use super::{
 };
 use crate::error::Error;
 use crate::json::{Doc, Kind, Value};
-
-const SERVER_TYPES: &[&str] = &["sip-server", "stat-server", "config-server"];
+use crate::types::Service;
 
 impl Bundle {
     /// Reads a bundle from a parsed JSON value.
@@ -87,7 +86,7 @@ fn config_object(doc: &Doc<'_>, value: &Value<'_>) -> Result<ConfigObject, Error
 
 fn server(doc: &Doc<'_>, value: &Value<'_>) -> Result<ServerApplication, Error> {
     let obj = doc.object(value, "a server application (a map)")?;
-    let kind = match doc.variant(obj.required("type")?, SERVER_TYPES)? {
+    let kind = match doc.variant(obj.required("type")?, Service::NAMES)? {
         "sip-server" => ServerType::SipServer,
         "stat-server" => ServerType::StatServer,
         _ => ServerType::ConfigServer,
