@@ -576,6 +576,8 @@ export async function startBusinessContinuity(desktop: Desktop, personExport: st
     const driver = await runOnPage(desktop, bundle, files);
     await feed(desktop, driver, { kind: "server", site: "SiteA", service: "sip-server", member: "primary", up: true });
     desktop.log(statusLines(driver.status()).join("\n"));
+    const policy: ResolvedPolicy | null = driver.engine.policy();
+    if (policy !== null) desktop.log(`preferred ${policy.preferred}, peer ${policy.peer ?? "-"}`);
     return driver;
   } catch (error) {
     reportError(desktop, error);

@@ -373,6 +373,10 @@ export function makeApi(raw, ready) {
       return JSON.parse(this.#engine().statusJson());
     }
 
+    policy() {
+      return JSON.parse(this.#engine().policyJson());
+    }
+
     warnings() {
       return JSON.parse(this.#engine().warningsJson());
     }

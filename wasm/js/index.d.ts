@@ -306,6 +306,8 @@ export class Engine {
   pollTimeout(): number | null;
   /** A snapshot of everything the engine knows. */
   status(): Status;
+  /** The policy in force (as `validate` reports it), or `null` while bootstrapping before the configuration is loaded. */
+  policy(): ResolvedPolicy | null;
   /** Warnings found when the policy in force was validated. */
   warnings(): Diagnostic[];
   /** The latest time the engine has seen. */

@@ -1,5 +1,6 @@
 //! The engine, as the package's JavaScript drives it.
 
+use continuity_core::config::PolicyJson;
 use continuity_core::{
     Engine, Error, Input, Member, Millis, Name, Output, Phase, Reason, Role, Service,
 };
@@ -230,6 +231,13 @@ impl RawEngine {
     #[wasm_bindgen(js_name = statusJson)]
     pub fn status_json(&self) -> String {
         to_json(&self.engine.status()).unwrap_or_else(|_| "null".to_owned())
+    }
+
+    /// The policy in force as JSON (as `validate` reports it), or `null`
+    /// while a bootstrapping engine has not loaded its configuration.
+    #[wasm_bindgen(js_name = policyJson)]
+    pub fn policy_json(&self) -> String {
+        to_json(&self.engine.policy().map(PolicyJson::new)).unwrap_or_else(|_| "null".to_owned())
     }
 
     /// The warnings of the policy in force, as JSON.

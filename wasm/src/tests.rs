@@ -267,3 +267,23 @@ fn outputs_are_packed_with_their_sites_and_times() {
     assert_eq!(engine.output_time(), 72_000.0);
     assert_eq!(engine.site_name(200), "", "no such site");
 }
+
+#[wasm_bindgen_test]
+fn the_policy_in_force_is_reported_as_validate_reports_it() {
+    let engine = engine();
+    let policy = engine.policy_json();
+    assert!(policy.contains(r#""preferred":"SiteA""#), "{policy}");
+    assert!(policy.contains(r#""peer":"SiteB""#), "{policy}");
+    assert!(policy.contains(r#""site_timeout":60000"#), "{policy}");
+    let report = validate(TWO_SITE, vec![], vec![]).unwrap();
+    assert!(report.contains(&policy), "{report}");
+
+    let bootstrapping = RawEngine::new(
+        r#"{"version": 1, "local": {"sites": [{"name": "SiteA", "config_server": {"primary": "cs-a:2020"}}]}}"#,
+        0,
+        vec![],
+        vec![],
+    )
+    .unwrap();
+    assert_eq!(bootstrapping.policy_json(), "null");
+}

@@ -18,4 +18,4 @@ pub use cfg::{MAX_CFG_BYTES, ParsedOptions, parse_cfg};
 pub use diagnostic::{Diagnostic, Severity};
 pub use options::Timing;
 pub use policy::{BootstrapPlan, Dialect, ResolvedPolicy, Validated, bootstrap_plan, validate};
-pub use report::{Outcome, Report, dialect_name};
+pub use report::{Outcome, PolicyJson, Report, dialect_name};

@@ -96,9 +96,10 @@ pub fn dialect_name(dialect: Dialect) -> &'static str {
     }
 }
 
-/// The resolved policy as reports show it (fields in alphabetical order).
+/// A resolved policy as reports show it: names, switches and every timing
+/// in milliseconds (`timing_ms`), fields in alphabetical order.
 #[derive(Serialize)]
-struct PolicyJson<'a> {
+pub struct PolicyJson<'a> {
     auto_restore: bool,
     dialect: &'static str,
     enabled: bool,
@@ -124,7 +125,8 @@ struct TimingJson {
 }
 
 impl<'a> PolicyJson<'a> {
-    fn new(policy: &'a ResolvedPolicy) -> PolicyJson<'a> {
+    /// The report view of `policy`.
+    pub fn new(policy: &'a ResolvedPolicy) -> PolicyJson<'a> {
         let t = &policy.timing;
         PolicyJson {
             auto_restore: policy.auto_restore,

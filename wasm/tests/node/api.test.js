@@ -316,6 +316,15 @@ describe("status and warnings", () => {
     ]);
     assert.match(warnings[0].message, /did you mean `disaster-recovery\.timeout`/);
   });
+
+  test("policy() is the policy in force, as validate() reports it", () => {
+    const engine = new Engine(bundle("two-site"));
+    const policy = engine.policy();
+    assert.equal(policy.preferred, "SiteA");
+    assert.equal(policy.peer, "SiteB");
+    assert.equal(policy.timing_ms.site_timeout, 60000);
+    assert.deepEqual(policy, validate(bundle("two-site")).policy);
+  });
 });
 
 describe("validate", () => {
@@ -376,12 +385,14 @@ describe("bootstrap", () => {
       { at: 10005, output: { type: "connect_config_server", site: "SiteB", member: "primary" } },
     ], "the bootstrap connect timeout (10 s) moves on");
 
+    assert.equal(host.engine.policy(), null, "no policy before the configuration is loaded");
     delete full.local;
     assert.deepEqual(host.at(11000, { type: "config_loaded", bundle: full }), [
       { type: "connect", site: "SiteA" },
       { type: "register_endpoint", site: "SiteA" },
       { type: "phase_changed", phase: "connecting", site: "SiteA", role: "preferred" },
     ]);
+    assert.equal(host.engine.policy().preferred, "SiteA", "the loaded policy is in force");
   });
 });
 
