@@ -1,7 +1,8 @@
 //! Engine throughput and allocations per event in steady state.
 //!
 //! A simulated desktop ([`desktop::Desktop`]) drives the engine through
-//! three endlessly repeating workloads ([`desktop::scripts`]), one engine
+//! three endlessly repeating workloads (`desktop/workloads.txt`, read by
+//! [`desktop::scripts`]), one engine
 //! call per event, through the typed `handle_*` methods with pre-built
 //! names; outputs are drained, reacted to and dropped.
 //!
@@ -25,36 +26,11 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
-use desktop::{Desktop, Event, scripts};
+use desktop::Desktop;
+use desktop::scripts::{self, Workload};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
-
-/// One workload: a script and the world it starts in.
-struct Workload {
-    name: &'static str,
-    script: &'static [Event],
-    /// Whether SiteA and SiteB are healthy at the start.
-    healthy: [bool; 2],
-}
-
-const WORKLOADS: [Workload; 3] = [
-    Workload {
-        name: "steady-mix",
-        script: scripts::STEADY_MIX,
-        healthy: [true, true],
-    },
-    Workload {
-        name: "link-flaps",
-        script: scripts::LINK_FLAPS,
-        healthy: [true, true],
-    },
-    Workload {
-        name: "all-sites-down",
-        script: scripts::ALL_SITES_DOWN,
-        healthy: [false, false],
-    },
-];
 
 /// The time budget per event (a target, reported, not enforced: timings vary by machine).
 const TARGET_NS_PER_EVENT: f64 = 50.0;
@@ -77,7 +53,8 @@ fn main() {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
-    let criterion_ns = criterion_benches(&mut criterion);
+    let workloads = scripts::workloads();
+    let criterion_ns = criterion_benches(&mut criterion, &workloads);
     criterion.final_summary();
     if flag("--list") {
         return;
@@ -89,13 +66,13 @@ fn main() {
     } else {
         Timed::Once
     };
-    let rows: Vec<Row> = WORKLOADS
+    let rows: Vec<Row> = workloads
         .iter()
         .zip(criterion_ns)
         .map(|(w, ns)| measure(w, events, ns))
         .collect();
     print_table(&rows, timed);
-    for (workload, row) in WORKLOADS.iter().zip(&rows) {
+    for (workload, row) in workloads.iter().zip(&rows) {
         if row.allocations > 0 {
             let culprit = first_allocating_event(workload);
             panic!(
@@ -111,11 +88,11 @@ fn main() {
 /// Runs criterion over every workload; returns, per workload, the median
 /// ns/event of criterion's last samples (`None` when it took none worth the
 /// name, as in test mode).
-fn criterion_benches(criterion: &mut Criterion) -> Vec<Option<f64>> {
+fn criterion_benches(criterion: &mut Criterion, workloads: &[Workload]) -> Vec<Option<f64>> {
     let mut group = criterion.benchmark_group("engine");
     group.throughput(Throughput::Elements(BATCH));
     let mut medians = Vec::new();
-    for workload in &WORKLOADS {
+    for workload in workloads {
         let mut desktop = Desktop::new(workload.script, workload.healthy, WARM_UP);
         // (events, elapsed) of every call criterion made; pushed outside the timed part.
         let mut samples: Vec<(u64, Duration)> = Vec::with_capacity(1024);

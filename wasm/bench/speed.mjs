@@ -10,8 +10,8 @@
 //
 // The desktop below is a faithful port of core/benches/desktop/mod.rs: one
 // engine call per event, the world answering connects and probes 20 ms
-// later, the same scripts; its outputs, switches and deadline calls per
-// 1 000 events are printed beside the native ones as a check.
+// later, the scripts of core/benches/desktop/workloads.txt (which the native
+// benchmark reads too); its outputs, switches and deadline calls per
 
 import fs from "node:fs";
 import os from "node:os";
@@ -32,9 +32,6 @@ const SITES = ["SiteA", "SiteB"];
 const A = 0;
 const B = 1;
 const SERVICES = ["sip-server", "stat-server", "config-server"];
-const SIP = "sip-server";
-const STAT = "stat-server";
-const CONFIG = "config-server";
 const PRIMARY = "primary";
 const BACKUP = "backup";
 const INTERACTIONS = ["call-1", "call-2", "call-3"];
@@ -44,86 +41,52 @@ const ANSWER_LATENCY = 20;
 /** More consecutive deadline calls than this waiting on one condition means the script is wrong. */
 const STUCK_LIMIT = 1_000;
 
-// Script entries, as core/benches/desktop/mod.rs `Event`.
-const LinkUp = (dt, site, service, member) => ({ kind: "link_up", dt, site, service, member });
-const LinkDown = (dt, site, service, member) => ({ kind: "link_down", dt, site, service, member });
-const Registered = (dt, site) => ({ kind: "endpoint_registered", dt, site });
-const Unregistered = (dt, site) => ({ kind: "endpoint_unregistered", dt, site });
-const Started = (dt, id) => ({ kind: "interaction_started", dt, id });
-const Ended = (dt, id) => ({ kind: "interaction_ended", dt, id });
-const Switch = (dt, site) => ({ kind: "switch_requested", dt, site });
-const World = (site, healthy) => ({ kind: "world", site, healthy });
-const Timeout = { kind: "timeout" };
-const Until = (cond, site) => ({ kind: "until", cond, site });
 const ACTIVE = "active";
 const RESTORE_PENDING = "restore_pending";
 
-/** core/benches/desktop/scripts.rs `STEADY_MIX`. */
-const STEADY_MIX = [
-  LinkDown(5_000, A, STAT, BACKUP),
-  LinkUp(2_000, A, STAT, BACKUP),
-  LinkDown(5_000, A, SIP, BACKUP),
-  LinkUp(2_000, A, SIP, BACKUP),
-  Started(1_000, 0),
-  Ended(90_000, 0),
-  Unregistered(5_000, A),
-  Registered(3_000, A),
-  LinkDown(5_000, A, SIP, PRIMARY),
-  LinkDown(0, A, SIP, BACKUP),
-  LinkUp(8_000, A, SIP, PRIMARY),
-  LinkUp(1_000, A, SIP, BACKUP),
-  Started(1_000, 1),
-  World(A, false),
-  LinkDown(10_000, A, CONFIG, PRIMARY),
-  Until(ACTIVE, B),
-  Ended(30_000, 1),
-  Timeout,
-  Timeout,
-  LinkDown(2_000, B, STAT, BACKUP),
-  LinkUp(1_000, B, STAT, BACKUP),
-  Started(1_000, 2),
-  World(A, true),
-  Until(RESTORE_PENDING),
-  Ended(500, 2),
-  Until(ACTIVE, A),
-  Switch(20_000, B),
-  Until(ACTIVE, B),
-  LinkDown(60_000, B, SIP, BACKUP),
-  LinkUp(1_000, B, SIP, BACKUP),
-  Switch(30_000, A),
-  Until(ACTIVE, A),
-];
+/** The workloads, from the file the native benchmark reads too. */
+const WORKLOADS = readWorkloads(fs.readFileSync(path.join(ROOT, "core/benches/desktop/workloads.txt"), "utf8"));
 
-/** core/benches/desktop/scripts.rs `LINK_FLAPS`. */
-const LINK_FLAPS = [
-  LinkDown(1_000, A, STAT, BACKUP),
-  LinkUp(1_000, A, STAT, BACKUP),
-  LinkDown(1_000, A, SIP, BACKUP),
-  LinkUp(1_000, A, SIP, BACKUP),
-  LinkDown(1_000, A, CONFIG, BACKUP),
-  LinkUp(1_000, A, CONFIG, BACKUP),
-  Started(1_000, 0),
-  Started(1_000, 1),
-  Ended(1_000, 0),
-  Ended(1_000, 1),
-  Unregistered(1_000, A),
-  Registered(1_000, A),
-  LinkDown(1_000, A, SIP, PRIMARY),
-  LinkDown(0, A, SIP, BACKUP),
-  LinkUp(1_000, A, SIP, PRIMARY),
-  LinkUp(0, A, SIP, BACKUP),
-  Timeout,
-];
-
-/** core/benches/desktop/scripts.rs `ALL_SITES_DOWN`. */
-const ALL_SITES_DOWN = [Timeout];
-
-/** core/benches/engine.rs `WORKLOADS`. */
-const WORKLOADS = [
-  { name: "steady-mix", script: STEADY_MIX, healthy: [true, true] },
-  { name: "link-flaps", script: LINK_FLAPS, healthy: [true, true] },
-  { name: "all-sites-down", script: ALL_SITES_DOWN, healthy: [false, false] },
-];
+/**
+ * Reads workloads.txt (its header describes the format) into scripts of
+ * entries shaped as core/benches/desktop/mod.rs `Event`.
+ */
+function readWorkloads(text) {
+  const workloads = [];
+  const site = (word) => ({ A, B })[word];
+  const number = (word) => (/^\d+$/.test(word) ? Number(word) : undefined);
+  text.split("\n").forEach((line, index) => {
+    const words = line.trim().split(/\s+/).filter(Boolean);
+    if (words.length === 0 || words[0].startsWith("#")) return;
+    const fail = () => {
+      throw new Error(`workloads.txt line ${index + 1}: cannot read \`${line}\``);
+    };
+    const [word, ...rest] = words;
+    if (word === "workload") {
+      const healthy = { both: [true, true], none: [false, false] }[rest[1]] ?? fail();
+      workloads.push({ name: rest[0], script: [], healthy });
+      return;
+    }
+    const [dt, s] = [number(rest[0]), site(rest[1])];
+    const link = (kind) => (SERVICES.includes(rest[2]) && [PRIMARY, BACKUP].includes(rest[3]) ? { kind, dt, site: s, service: rest[2], member: rest[3] } : undefined);
+    const event = {
+      link_up: () => link("link_up"),
+      link_down: () => link("link_down"),
+      registered: () => ({ kind: "endpoint_registered", dt, site: s }),
+      unregistered: () => ({ kind: "endpoint_unregistered", dt, site: s }),
+      started: () => ({ kind: "interaction_started", dt, id: number(rest[1]) }),
+      ended: () => ({ kind: "interaction_ended", dt, id: number(rest[1]) }),
+      switch: () => ({ kind: "switch_requested", dt, site: s }),
+      world: () => ({ kind: "world", site: site(rest[0]), healthy: { up: true, down: false }[rest[1]] }),
+      timeout: () => ({ kind: "timeout" }),
+      until: () => (rest[0] === ACTIVE ? { kind: "until", cond: ACTIVE, site: site(rest[1]) } : rest[0] === RESTORE_PENDING ? { kind: "until", cond: RESTORE_PENDING } : undefined),
+    }[word]?.();
+    const complete = event !== undefined && Object.values(event).every((value) => value !== undefined);
+    if (!complete || workloads.length === 0) fail();
+    workloads.at(-1).script.push(event);
+  });
+  return workloads;
+}
 
 /** Events run before anything is measured (core/benches/engine.rs `WARM_UP`). */
 const WARM_UP = 20_000;

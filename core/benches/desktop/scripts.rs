@@ -1,84 +1,94 @@
-//! The workload scripts; each repeats forever and ends where it started.
+//! The workload scripts, read from `workloads.txt` (shared with the
+//! WebAssembly benchmark, `wasm/bench/speed.mjs`); the file's header
+//! describes the format.
 
-use continuity_core::Member::{Backup, Primary};
-use continuity_core::Service::{ConfigServer, SipServer, StatServer};
+use continuity_core::{Member, Millis, Service};
 
-use super::Cond;
-use super::Event;
-use super::Event::{
-    Ended, LinkDown, LinkUp, Registered, Started, Switch, Timeout, Unregistered, Until, World,
-};
-use super::Site::{A, B};
+use super::{Cond, Event, Site};
 
-/// A desktop's life in steady state: flaps, calls, a lost and recovered
-/// registration and trigger service, a failover to the peer, probes, an
-/// auto-restore switchback, and a manual round trip. About seven virtual
-/// minutes per round.
-pub static STEADY_MIX: &[Event] = &[
-    // Active on the preferred site: backup members flap, a call comes and goes.
-    LinkDown(5_000, A, StatServer, Backup),
-    LinkUp(2_000, A, StatServer, Backup),
-    LinkDown(5_000, A, SipServer, Backup),
-    LinkUp(2_000, A, SipServer, Backup),
-    Started(1_000, 0),
-    Ended(90_000, 0),
-    // The endpoint loses its registration and gets it back: pending, then cancelled.
-    Unregistered(5_000, A),
-    Registered(3_000, A),
-    // A trigger service goes down and recovers: pending, then cancelled.
-    LinkDown(5_000, A, SipServer, Primary),
-    LinkDown(0, A, SipServer, Backup),
-    LinkUp(8_000, A, SipServer, Primary),
-    LinkUp(1_000, A, SipServer, Backup),
-    // Site A fails during a call: the site timeout fires, the desktop moves to B.
-    Started(1_000, 1),
-    World(A, false),
-    LinkDown(10_000, A, ConfigServer, Primary),
-    Until(Cond::Active(B)),
-    Ended(30_000, 1),
-    // On the peer: probes of A fail, a backup flaps, a call starts.
-    Timeout,
-    Timeout,
-    LinkDown(2_000, B, StatServer, Backup),
-    LinkUp(1_000, B, StatServer, Backup),
-    Started(1_000, 2),
-    // A recovers: probes succeed through the hold-down, the switchback is
-    // scheduled, the call ends, the switchback happens.
-    World(A, true),
-    Until(Cond::RestorePending),
-    Ended(500, 2),
-    Until(Cond::Active(A)),
-    // A manual round trip.
-    Switch(20_000, B),
-    Until(Cond::Active(B)),
-    LinkDown(60_000, B, SipServer, Backup),
-    LinkUp(1_000, B, SipServer, Backup),
-    Switch(30_000, A),
-    Until(Cond::Active(A)),
-];
+/// The workloads file, compiled in.
+const WORKLOADS: &str = include_str!("workloads.txt");
 
-/// The hottest input path: active on the preferred site, links flap, calls
-/// come and go, a registration and a trigger service are lost and recovered,
-/// and the host wakes up with nothing due.
-pub static LINK_FLAPS: &[Event] = &[
-    LinkDown(1_000, A, StatServer, Backup),
-    LinkUp(1_000, A, StatServer, Backup),
-    LinkDown(1_000, A, SipServer, Backup),
-    LinkUp(1_000, A, SipServer, Backup),
-    LinkDown(1_000, A, ConfigServer, Backup),
-    LinkUp(1_000, A, ConfigServer, Backup),
-    Started(1_000, 0),
-    Started(1_000, 1),
-    Ended(1_000, 0),
-    Ended(1_000, 1),
-    Unregistered(1_000, A),
-    Registered(1_000, A),
-    LinkDown(1_000, A, SipServer, Primary),
-    LinkDown(0, A, SipServer, Backup),
-    LinkUp(1_000, A, SipServer, Primary),
-    LinkUp(0, A, SipServer, Backup),
-    Timeout,
-];
+/// One workload: a script and the world it starts in.
+pub struct Workload {
+    /// Its name, as in `steady-mix`.
+    pub name: &'static str,
+    /// The events, repeated forever (read once, kept for the whole run).
+    pub script: &'static [Event],
+    /// Whether SiteA and SiteB are healthy at the start.
+    pub healthy: [bool; 2],
+}
 
-/// Both sites down for good: attempts, backoff, probes answered "down".
-pub static ALL_SITES_DOWN: &[Event] = &[Timeout];
+/// Every workload of `workloads.txt`, in file order.
+///
+/// # Panics
+///
+/// On a line that is not in the file's format, naming it: the file is part
+/// of the benchmark's source.
+pub fn workloads() -> Vec<Workload> {
+    let mut read: Vec<(&'static str, [bool; 2], Vec<Event>)> = Vec::new();
+    for (index, line) in WORKLOADS.lines().enumerate() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            [] => {}
+            [first, ..] if first.starts_with('#') => {}
+            ["workload", name, healthy] => {
+                let healthy = match *healthy {
+                    "both" => [true, true],
+                    "none" => [false, false],
+                    _ => unreadable(index, line),
+                };
+                read.push((name, healthy, Vec::new()));
+            }
+            words => match (event(words), read.last_mut()) {
+                (Some(event), Some((_, _, script))) => script.push(event),
+                _ => unreadable(index, line),
+            },
+        }
+    }
+    read.into_iter()
+        .map(|(name, healthy, script)| Workload {
+            name,
+            script: Vec::leak(script),
+            healthy,
+        })
+        .collect()
+}
+
+fn unreadable(index: usize, line: &str) -> ! {
+    panic!("workloads.txt line {}: cannot read `{line}`", index + 1)
+}
+
+/// One event line, split into words.
+fn event(words: &[&str]) -> Option<Event> {
+    let dt = |word: &str| word.parse::<Millis>().ok();
+    let site = |word: &str| match word {
+        "A" => Some(Site::A),
+        "B" => Some(Site::B),
+        _ => None,
+    };
+    let member = |word: &str| match word {
+        "primary" => Some(Member::Primary),
+        "backup" => Some(Member::Backup),
+        _ => None,
+    };
+    Some(match *words {
+        ["link_up", t, s, service, m] => {
+            Event::LinkUp(dt(t)?, site(s)?, Service::from_name(service)?, member(m)?)
+        }
+        ["link_down", t, s, service, m] => {
+            Event::LinkDown(dt(t)?, site(s)?, Service::from_name(service)?, member(m)?)
+        }
+        ["registered", t, s] => Event::Registered(dt(t)?, site(s)?),
+        ["unregistered", t, s] => Event::Unregistered(dt(t)?, site(s)?),
+        ["started", t, id] => Event::Started(dt(t)?, id.parse().ok()?),
+        ["ended", t, id] => Event::Ended(dt(t)?, id.parse().ok()?),
+        ["switch", t, s] => Event::Switch(dt(t)?, site(s)?),
+        ["world", s, "up"] => Event::World(site(s)?, true),
+        ["world", s, "down"] => Event::World(site(s)?, false),
+        ["timeout"] => Event::Timeout,
+        ["until", "active", s] => Event::Until(Cond::Active(site(s)?)),
+        ["until", "restore_pending"] => Event::Until(Cond::RestorePending),
+        _ => return None,
+    })
+}
