@@ -38,8 +38,6 @@ pub struct RawEngine {
     sites: Vec<Name>,
     /// The output [`RawEngine::next_output`] took last.
     last: Option<Output>,
-    /// The local configuration's site names, known before any policy is.
-    local_sites: Vec<String>,
 }
 
 #[wasm_bindgen]
@@ -59,28 +57,23 @@ impl RawEngine {
     ) -> Result<RawEngine, JsValue> {
         let mut bundle = bundle_from_json(bundle)?;
         read_files(&mut bundle, &Files::new(paths, texts)?)?;
-        let local_sites = bundle.local.sites.iter().map(|s| s.name.clone()).collect();
         let engine = Engine::new(bundle, seed).map_err(|e| from_core("bundle", &e))?;
         Ok(RawEngine {
             engine,
             sites: Vec::with_capacity(4),
             last: None,
-            local_sites,
         })
     }
 
-    /// The index of a site for the fast-path methods, or [`NOT_A_SITE`].
+    /// The index of a site for the fast-path methods, or [`NOT_A_SITE`]
+    /// for a name that is no site of this engine (feed those as JSON: the
+    /// engine counts them as unknown).
     #[wasm_bindgen(js_name = siteId)]
     pub fn site_id(&mut self, name: &str) -> u32 {
         if let Some(index) = self.sites.iter().position(|site| &**site == name) {
             return index as u32;
         }
-        let policy = self.engine.policy();
-        let known = self.local_sites.iter().any(|site| site == name)
-            || policy.is_some_and(|p| {
-                &*p.preferred == name || p.peer.as_deref().is_some_and(|peer| peer == name)
-            });
-        if !known {
+        if !self.engine.knows_site(name) {
             return NOT_A_SITE;
         }
         self.sites.push(name.into());

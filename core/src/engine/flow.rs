@@ -590,11 +590,7 @@ impl Engine {
         let current = self.config_server(boot);
         let is_current = current.is_some_and(|(s, m)| &*s == site && m == member);
         if service != Service::ConfigServer || boot.backing_off || !is_current {
-            let known = self
-                .bootstrap
-                .as_ref()
-                .is_some_and(|p| p.config_servers.iter().any(|(s, _)| &**s == site));
-            return if known {
+            return if self.knows_site(site) {
                 self.ignore_out_of_phase()
             } else {
                 self.ignore_unknown()

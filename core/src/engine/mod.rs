@@ -513,6 +513,17 @@ impl Engine {
         &self.warnings
     }
 
+    /// Whether `site` names a site of this engine: one of the policy in
+    /// force or, while bootstrapping, one of the Configuration Server Proxy
+    /// sites. Inputs naming any other site are ignored as unknown.
+    pub fn knows_site(&self, site: &str) -> bool {
+        self.role_of(site).is_some()
+            || self
+                .bootstrap
+                .as_ref()
+                .is_some_and(|p| p.config_servers.iter().any(|(s, _)| &**s == site))
+    }
+
     /// Counters of inputs that changed nothing.
     pub fn ignored(&self) -> Ignored {
         self.ignored

@@ -189,3 +189,16 @@ fn the_same_seed_and_inputs_give_the_same_outputs() {
     assert_eq!(run(3), run(3));
     assert_ne!(run(3), run(4), "the backoff is drawn from the seed");
 }
+
+#[test]
+fn the_sites_an_engine_knows_are_its_policy_sites_or_its_bootstrap_sites() {
+    let engine = engine();
+    assert!(engine.knows_site("SiteA") && engine.knows_site("SiteB"));
+    assert!(!engine.knows_site("SiteC"));
+
+    let local_only = serde_json::json!({ "version": 1, "local": bundle()["local"] });
+    let booting = Engine::new(serde_json::from_value(local_only).unwrap(), 1).unwrap();
+    assert!(booting.policy().is_none());
+    assert!(booting.knows_site("SiteA") && booting.knows_site("SiteB"));
+    assert!(!booting.knows_site("SiteC"));
+}

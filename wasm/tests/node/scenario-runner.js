@@ -13,6 +13,8 @@
 import fs from "node:fs";
 import path from "node:path";
 
+import { feedFast, feedHandle } from "./helpers.js";
+
 /** The native runner's limit on trace lines (core/src/scenario.rs `MAX_TRACE_LINES`). */
 const MAX_TRACE_LINES = 1_000_000;
 
@@ -211,25 +213,7 @@ function lineCount(trace) {
 /** Feeds one input; returns the outputs waiting, or `undefined` when the stopped engine refused it. */
 function feed(engine, input, at, fastPath, where) {
   try {
-    if (!fastPath) return engine.handle(input, at);
-    switch (input.type) {
-      case "link_up":
-        return engine.linkUp(input.site, input.service, input.member, at);
-      case "link_down":
-        return engine.linkDown(input.site, input.service, input.member, at);
-      case "endpoint_registered":
-        return engine.endpointRegistered(input.site, at);
-      case "endpoint_unregistered":
-        return engine.endpointUnregistered(input.site, at);
-      case "probe_result":
-        return engine.probeResult(input.site, input.ok, at);
-      case "interaction_started":
-        return engine.interactionStarted(input.id, at);
-      case "interaction_ended":
-        return engine.interactionEnded(input.id, at);
-      default:
-        return engine.handle(input, at);
-    }
+    return (fastPath ? feedFast : feedHandle)(engine, input, at);
   } catch (error) {
     // After `stop` the package refuses inputs; the native engine ignores them silently.
     if (error?.name === "ContinuityError" && error.code === "stopped") {
