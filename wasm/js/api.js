@@ -109,10 +109,6 @@ function timeError(nowMs) {
   );
 }
 
-function checkString(value, field, type) {
-  checkField(type, field, "string", value);
-}
-
 function toSeed(seed) {
   if (typeof seed === "number" && Number.isSafeInteger(seed) && seed >= 0) return BigInt(seed);
   if (typeof seed === "bigint" && seed >= 0n && seed <= MAX_SEED) return seed;
@@ -255,7 +251,7 @@ export function makeApi(raw, ready) {
       const m = MEMBERS.get(member);
       let id = this.#sites.get(site);
       if (s === undefined || m === undefined || id === undefined) {
-        checkString(site, "site", type);
+        checkField(type, "site", "string", site);
         checkField(type, "service", "service", service);
         checkField(type, "member", "member", member);
         id = this.#siteId(engine, site);
@@ -284,7 +280,7 @@ export function makeApi(raw, ready) {
       checkTime(nowMs);
       let id = this.#sites.get(site);
       if (id === undefined) {
-        checkString(site, "site", type);
+        checkField(type, "site", "string", site);
         id = this.#siteId(engine, site);
         if (id === undefined) return this.#handleJson(engine, { type, site, ...extra }, type, nowMs);
       }
@@ -302,14 +298,14 @@ export function makeApi(raw, ready) {
     interactionStarted(id, nowMs) {
       const engine = this.#engine();
       checkTime(nowMs);
-      checkString(id, "id", "interaction_started");
+      checkField("interaction_started", "id", "string", id);
       return this.#answer(engine.interactionStarted(id, nowMs), "interaction_started", nowMs);
     }
 
     interactionEnded(id, nowMs) {
       const engine = this.#engine();
       checkTime(nowMs);
-      checkString(id, "id", "interaction_ended");
+      checkField("interaction_ended", "id", "string", id);
       return this.#answer(engine.interactionEnded(id, nowMs), "interaction_ended", nowMs);
     }
 

@@ -30,14 +30,11 @@ export class Driver {
   #detach = () => {};
 
   constructor(engine, opts) {
-    if (opts === null || typeof opts !== "object" || typeof opts.onOutput !== "function") {
-      throw continuityError("invalid-options", `new Driver(engine, options) needs options.onOutput, a function called with (output, atMs); got ${describe(opts)}`);
-    }
+    const { onOutput, onError, visibility } = driverOptions(opts, "new Driver(engine, options)");
     this.#engine = engine;
-    this.#onOutput = opts.onOutput;
-    this.#onError = typeof opts.onError === "function" ? opts.onError : (error) => console.error("continuity:", error);
+    this.#onOutput = onOutput;
+    this.#onError = onError;
     this.#clock = opts.clock ?? systemClock;
-    const visibility = opts.resume === false ? undefined : opts.resume ?? defaultVisibility();
     if (visibility !== undefined) this.#detach = watchVisibility(visibility, () => this.#resumed());
   }
 
@@ -205,9 +202,15 @@ function watchVisibility({ document, window }, onResumed) {
   };
 }
 
-function defaultVisibility() {
-  if (typeof document === "undefined") return undefined;
-  return { document, window: typeof window === "undefined" ? undefined : window };
+/** The options both drivers take: the callbacks, and where to watch for the page coming back. */
+function driverOptions(opts, call) {
+  if (opts === null || typeof opts !== "object" || typeof opts.onOutput !== "function") {
+    throw continuityError("invalid-options", `${call} needs options.onOutput, a function called with (output, atMs); got ${describe(opts)}`);
+  }
+  const onError = typeof opts.onError === "function" ? opts.onError : (error) => console.error("continuity:", error);
+  const page = typeof document === "undefined" ? undefined : { document, window: typeof window === "undefined" ? undefined : window };
+  const visibility = opts.resume === false ? undefined : (opts.resume ?? page);
+  return { onOutput: opts.onOutput, onError, visibility };
 }
 
 export class WorkerDriver {
@@ -222,10 +225,7 @@ export class WorkerDriver {
 
   /** Creates the engine in `worker` (started from web/worker.js) and resolves once it is ready. */
   static async create(worker, opts) {
-    if (opts === null || typeof opts !== "object" || typeof opts.onOutput !== "function") {
-      throw continuityError("invalid-options", `WorkerDriver.create(worker, options) needs options.onOutput, a function called with (output, atMs); got ${describe(opts)}`);
-    }
-    const driver = new WorkerDriver(worker, opts);
+    const driver = new WorkerDriver(worker, driverOptions(opts, "WorkerDriver.create(worker, options)"));
     try {
       await driver.#request({ type: "create", bundle: opts.bundle, seed: opts.seed ?? 0, files: opts.files });
     } catch (error) {
@@ -236,13 +236,12 @@ export class WorkerDriver {
     return driver;
   }
 
-  constructor(worker, opts) {
+  constructor(worker, { onOutput, onError, visibility }) {
     this.#worker = worker;
-    this.#onOutput = opts.onOutput;
-    this.#onError = typeof opts.onError === "function" ? opts.onError : (error) => console.error("continuity:", error);
+    this.#onOutput = onOutput;
+    this.#onError = onError;
     this.#listener = (event) => this.#receive(event.data);
     worker.addEventListener("message", this.#listener);
-    const visibility = opts.resume === false ? undefined : opts.resume ?? defaultVisibility();
     if (visibility !== undefined) {
       // After `stop` the page coming back is no news (as in Driver).
       const report = (error) => {
