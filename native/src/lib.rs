@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod driver;
 pub mod files;
 pub mod report;
 pub mod text;
