@@ -125,6 +125,10 @@ export interface ServerApplication extends ConfigObject {
   type: Service;
   /** The name of its backup application, if this is a primary. */
   backup?: string;
+  /** Where the desktop connects, `host:port` (used by hosts that probe, not by the engine). */
+  address?: string;
+  /** SIP Servers: where SIP endpoints send requests, `host:port` over UDP (used by hosts that probe). */
+  sip_address?: string;
 }
 /** A connection from a desktop application object to a server application. */
 export interface Connection { server: string; addp_timeout?: string | number }

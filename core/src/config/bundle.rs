@@ -248,6 +248,17 @@ pub struct ServerApplication {
     /// A Genesys Administrator option export to read the options from instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options_file: Option<String>,
+    /// Where the desktop connects to this server, `host:port` (the
+    /// application's Server Info). Hosts that probe their connections, such
+    /// as `continuity watch`, open TCP connections to it; the engine does
+    /// not use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// For a SIP Server: where SIP endpoints send their requests,
+    /// `host:port` over UDP (the SIP Server's `sip-address` and `sip-port`).
+    /// Hosts that probe send SIP OPTIONS to it; the engine does not use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sip_address: Option<String>,
 }
 
 /// A per-site desktop application object (agent-desktop dialect).
@@ -437,4 +448,30 @@ mod tests {
             Err(Error::TooLarge { .. })
         ));
     }
+}
+
+/// Splits a `host:port` address (`[v6]:port` for IPv6 literals) into its
+/// host and port; `None` unless the host is not empty, has no whitespace,
+/// and the port is a decimal number from 1 to 65535.
+///
+/// ```
+/// use continuity_core::config::split_host_port;
+///
+/// assert_eq!(split_host_port("sips-a.example:5060"), Some(("sips-a.example", 5060)));
+/// assert_eq!(split_host_port("[::1]:5060"), Some(("::1", 5060)));
+/// assert_eq!(split_host_port("sips-a.example"), None);
+/// ```
+pub fn split_host_port(address: &str) -> Option<(&str, u16)> {
+    let (host, port) = address.rsplit_once(':')?;
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.strip_suffix(']')?,
+        None if host.contains(':') => return None,
+        None => host,
+    };
+    let port: u16 = port
+        .parse()
+        .ok()
+        .filter(|p| *p > 0 && !port.starts_with('+'))?;
+    let plain = !host.is_empty() && !host.chars().any(|c| c.is_whitespace() || c == '/');
+    plain.then_some((host, port))
 }

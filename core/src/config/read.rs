@@ -97,6 +97,8 @@ fn server(doc: &Doc<'_>, value: &Value<'_>) -> Result<ServerApplication, Error> 
         backup: obj.opt_string("backup")?,
         options: obj.opt("options", options)?.unwrap_or_default(),
         options_file: obj.opt_string("options_file")?,
+        address: obj.opt_string("address")?,
+        sip_address: obj.opt_string("sip_address")?,
     })
 }
 

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::bundle::{
     Bundle, ConfigObject, DesktopApplication, Options, ServerApplication, ServerType,
+    split_host_port,
 };
 use super::diagnostic::Diagnostic;
 use super::options::{
@@ -39,6 +40,7 @@ pub(crate) fn check(
         sip_endpoint(hierarchy, policy.auto_restore, diagnostics);
     }
     sip_pairs(bundle, diagnostics);
+    addresses(bundle, diagnostics);
     places(bundle, diagnostics);
     group_conflicts(bundle, diagnostics);
     unknown_options(bundle, diagnostics);
@@ -297,6 +299,42 @@ fn places(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
             )
             .on(format!("place {name}")),
         );
+    }
+}
+
+/// Server addresses, where given, are `host:port`; only SIP Servers have a SIP address.
+fn addresses(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
+    for server in &bundle.servers {
+        let fields = [
+            ("address", &server.address),
+            ("sip_address", &server.sip_address),
+        ];
+        for (field, value) in fields {
+            let Some(value) = value else { continue };
+            if split_host_port(value).is_none() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-address",
+                        format!(
+                            "`{field}` is `{value}`, which is not `host:port`: write the host name or IP address, a colon and a port from 1 to 65535 (an IPv6 address in brackets: `[2001:db8::7]:5060`)"
+                        ),
+                    )
+                    .on(format!("server application {}", server.name)),
+                );
+            }
+        }
+        if server.sip_address.is_some() && server.kind != ServerType::SipServer {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "sip-address-not-sip-server",
+                    format!(
+                        "only SIP Servers receive SIP requests, but this {} has a `sip_address`: remove it, or move it to the site's SIP Server",
+                        type_name(server.kind)
+                    ),
+                )
+                .on(format!("server application {}", server.name)),
+            );
+        }
     }
 }
 
@@ -774,6 +812,40 @@ mod tests {
         value["application"]["options"]["interaction-workspace"]["sipendpoint.sbc-register-port"] =
             "0".into();
         assert!(codes(value).is_empty());
+    }
+
+    #[test]
+    fn server_addresses_must_be_host_and_port() {
+        let mut value = workspace();
+        server(&mut value, "SIPS_A")["address"] = "sips-a.example:5000".into();
+        server(&mut value, "SIPS_A")["sip_address"] = "[2001:db8::7]:5060".into();
+        server(&mut value, "Stat_A")["address"] = "10.0.0.7:7000".into();
+        assert!(codes(value.clone()).is_empty());
+        for bad in [
+            "sips-a.example",
+            "sips-a.example:0",
+            ":5060",
+            "host:65536",
+            "a b:1",
+            "::1:5060",
+        ] {
+            let mut broken = value.clone();
+            server(&mut broken, "SIPS_A")["address"] = bad.into();
+            let (policy, diagnostics) = run(broken);
+            assert!(policy.is_none(), "{bad}");
+            assert_eq!(diagnostics.len(), 1, "{bad}: {diagnostics:?}");
+            assert_eq!(diagnostics[0].code, "invalid-address");
+            assert_eq!(
+                diagnostics[0].object.as_deref(),
+                Some("server application SIPS_A")
+            );
+            assert!(
+                diagnostics[0].message.contains(&format!("`{bad}`")),
+                "{bad}"
+            );
+        }
+        server(&mut value, "Stat_A")["sip_address"] = "10.0.0.7:5060".into();
+        assert_eq!(codes(value), ["sip-address-not-sip-server"]);
     }
 
     #[test]
