@@ -21,31 +21,37 @@ impl TraceLine {
     /// members and `": "` after keys, keys in declaration order: for example
     /// `{"at": 72000, "output": {"type": "switched", "from": "SiteA", "to": "SiteB", "reason": "site-timeout"}}`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
-        // Compact JSON, then a space after each `,` and `:` outside strings:
-        // the same bytes as a spacing serializer, without compiling every
-        // output's serializer a second time (it counts in WebAssembly).
-        // Plain data always serializes.
+        // Compact JSON, then spaced: the same bytes as a spacing serializer,
+        // without compiling every output's serializer a second time (it
+        // counts in WebAssembly). Plain data always serializes.
         let compact = serde_json::to_vec(self).expect("trace lines serialize");
-        let mut in_string = false;
-        let mut escaped = false;
-        for &byte in &compact {
-            out.push(byte);
-            if in_string {
-                match byte {
-                    _ if escaped => escaped = false,
-                    b'\\' => escaped = true,
-                    b'"' => in_string = false,
-                    _ => {}
-                }
-            } else {
-                match byte {
-                    b'"' => in_string = true,
-                    b',' | b':' => out.push(b' '),
-                    _ => {}
-                }
+        space_json(&compact, out);
+        out.push(b'\n');
+    }
+}
+
+/// Appends compact JSON `compact` to `out` with a space after each `,` and
+/// `:` outside strings: the spacing of the canonical form, for hosts that
+/// print other JSON lines beside a trace's.
+pub fn space_json(compact: &[u8], out: &mut Vec<u8>) {
+    let mut in_string = false;
+    let mut escaped = false;
+    for &byte in compact {
+        out.push(byte);
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match byte {
+                b'"' => in_string = true,
+                b',' | b':' => out.push(b' '),
+                _ => {}
             }
         }
-        out.push(b'\n');
     }
 }
 

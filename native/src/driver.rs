@@ -241,6 +241,7 @@ impl InputSender {
 
 /// A running engine: the handle of the task that owns it.
 pub struct Driver {
+    origin: Instant,
     inputs: InputSender,
     probes: mpsc::Sender<ProbeReport>,
     status: watch::Receiver<Status>,
@@ -264,9 +265,10 @@ impl Driver {
         let (output_tx, output_rx) = mpsc::unbounded_channel();
         let (status_tx, status) = watch::channel(engine.status());
         let counters = Arc::new(Counters::default());
+        let origin = Instant::now();
         let task = Task {
             engine,
-            origin: Instant::now(),
+            origin,
             messages: message_rx,
             probes: probe_rx,
             // The task keeps one sender so the probe channel never closes
@@ -278,6 +280,7 @@ impl Driver {
         };
         let task = tokio::spawn(task.run());
         let driver = Driver {
+            origin,
             inputs: InputSender { messages },
             probes,
             status,
@@ -310,6 +313,12 @@ impl Driver {
     /// The engine's status, updated after every event that changes it.
     pub fn status(&self) -> watch::Receiver<Status> {
         self.status.clone()
+    }
+
+    /// Engine time now: milliseconds since the driver was spawned (the
+    /// time the next input will be handled at).
+    pub fn now(&self) -> Millis {
+        millis_since(self.origin)
     }
 
     /// What the task has done so far.
@@ -356,6 +365,12 @@ impl Stream for Outputs {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<TraceLine>> {
         self.lines.poll_recv(cx)
     }
+}
+
+/// Whole milliseconds from `origin` to now.
+fn millis_since(origin: Instant) -> Millis {
+    let elapsed = Instant::now().saturating_duration_since(origin);
+    Millis::try_from(elapsed.as_millis()).unwrap_or(Millis::MAX)
 }
 
 struct Task {
@@ -410,8 +425,7 @@ impl Task {
 
     /// Engine time now: whole milliseconds since the driver started.
     fn now(&self) -> Millis {
-        let elapsed = Instant::now().saturating_duration_since(self.origin);
-        Millis::try_from(elapsed.as_millis()).unwrap_or(Millis::MAX)
+        millis_since(self.origin)
     }
 
     /// The instant engine time `at` is reached (far in the future when it

@@ -8,7 +8,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod demo;
 pub mod driver;
 pub mod files;
+pub mod host;
+pub mod live;
+pub mod probe;
 pub mod report;
 pub mod text;

@@ -1,14 +1,16 @@
-//! `continuity`: validate and replay Business Continuity configurations.
+//! `continuity`: validate, replay and watch Business Continuity configurations.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use continuity_core::{Diagnostic, Entry, trace};
 use continuity_native::files::{FileError, FileErrorKind, load_bundle, load_scenario};
 use continuity_native::report::Report;
 use continuity_native::text;
+
+mod commands;
 
 /// Exit status for input that cannot be read or used.
 const EXIT_BAD_INPUT: u8 = 2;
@@ -45,6 +47,53 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Jsonl)]
         format: Format,
     },
+    /// Probe the servers a bundle names and show the engine's decisions live.
+    ///
+    /// Every server application with an `address` (`host:port`) is probed
+    /// with TCP connects while the desktop is connected to its site, and
+    /// each SIP Server's `sip_address` with SIP OPTIONS over UDP for the
+    /// endpoint's registration and for restore probes (docs/configuration.md,
+    /// "Endpoints"). Ctrl-C stops the engine cleanly and exits.
+    ///
+    /// Exit status: 0 after Ctrl-C, 1 if the bundle does not validate,
+    /// 2 if it cannot be read or used.
+    Watch {
+        /// The bundle file (`.json`, or `.toml`).
+        bundle: PathBuf,
+        /// Print JSON Lines: `{"at": …, "output": {…}}` as in a trace, and
+        /// `{"at": …, "input": {…}}` for what the probes found.
+        #[arg(long)]
+        json: bool,
+        /// The engine's seed (it spreads switchbacks and backoff).
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[command(flatten)]
+        probes: ProbeArgs,
+    },
+    /// Run a two-site environment on loopback, kill Site A, and watch the
+    /// desktop switch over and back (about 25 seconds).
+    Demo {
+        /// Print the events as JSON Lines (the story goes to standard error).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// How `watch` probes (see `continuity watch --help`).
+#[derive(Args)]
+struct ProbeArgs {
+    /// Time between two checks of one server, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    interval: u64,
+    /// How long one check may take before it counts as failed, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    timeout: u64,
+    /// Consecutive successes before a server counts as up.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    rise: u32,
+    /// Consecutive failures before a server counts as down.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    fall: u32,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -64,6 +113,13 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Validate { bundle, format } => validate(&bundle, format),
         Command::Simulate { scenario, format } => simulate(&scenario, format),
+        Command::Watch {
+            bundle,
+            json,
+            seed,
+            probes,
+        } => commands::watch(&bundle, json, seed, &probes),
+        Command::Demo { json } => commands::demo(json),
     }
 }
 

@@ -36,7 +36,8 @@ pub fn clock(at: Millis) -> String {
     }
 }
 
-fn describe_input(input: &Input) -> String {
+/// One input in words.
+pub fn describe_input(input: &Input) -> String {
     match input {
         Input::Start => "start".into(),
         Input::ConfigLoaded { .. } => "configuration loaded".into(),
@@ -62,7 +63,8 @@ fn describe_input(input: &Input) -> String {
     }
 }
 
-fn describe_output(output: &Output) -> String {
+/// One output in words.
+pub fn describe_output(output: &Output) -> String {
     match output {
         Output::ConnectConfigServer { site, member } => {
             format!("connect to {site}'s Config Server Proxy ({member})")

@@ -19,3 +19,4 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use options::Timing;
 pub use policy::{BootstrapPlan, Dialect, ResolvedPolicy, Validated, bootstrap_plan, validate};
 pub use report::{Outcome, PolicyJson, Report, dialect_name};
+pub use rules::{primary_of, site_of_server};

@@ -46,8 +46,9 @@ pub(crate) fn check(
     unknown_options(bundle, diagnostics);
 }
 
-/// The site of a server application: its own `disaster-recovery.site`, or its primary's.
-pub(crate) fn site_of_server(bundle: &Bundle, server: &ServerApplication) -> Option<String> {
+/// The site of a server application in the Workspace dialect: its own
+/// `disaster-recovery.site`, or its primary's when it is a backup.
+pub fn site_of_server(bundle: &Bundle, server: &ServerApplication) -> Option<String> {
     own_site(server).or_else(|| primary_of(bundle, server).and_then(own_site))
 }
 
@@ -58,7 +59,10 @@ fn own_site(server: &ServerApplication) -> Option<String> {
 }
 
 /// The primary whose `backup` names this server, if it is a backup.
-fn primary_of<'a>(bundle: &'a Bundle, server: &ServerApplication) -> Option<&'a ServerApplication> {
+pub fn primary_of<'a>(
+    bundle: &'a Bundle,
+    server: &ServerApplication,
+) -> Option<&'a ServerApplication> {
     bundle
         .servers
         .iter()

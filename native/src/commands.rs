@@ -1,0 +1,301 @@
+//! `continuity watch` and `continuity demo`: the engine live on real sockets.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use continuity_core::{Engine, Error, Output, Reason};
+use continuity_native::demo::{self, FakeSite};
+use continuity_native::files::load_bundle;
+use continuity_native::host::Endpoints;
+use continuity_native::live::{self, Event};
+use continuity_native::probe::ProbeSettings;
+use continuity_native::text::clock;
+
+use crate::{EXIT_BAD_INPUT, ProbeArgs, describe_warning};
+
+/// Exit status for a bundle that does not validate.
+const EXIT_INVALID: u8 = 1;
+
+pub fn watch(path: &Path, json: bool, seed: u64, args: &ProbeArgs) -> ExitCode {
+    let settings = ProbeSettings {
+        interval: Duration::from_millis(args.interval),
+        timeout: Duration::from_millis(args.timeout),
+        rise: args.rise,
+        fall: args.fall,
+    };
+    if let Err(err) = settings.validate() {
+        eprintln!("error: {err}");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let loaded = match load_bundle(path) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    for warning in &loaded.warnings {
+        eprintln!("{}", describe_warning(&loaded.path, warning));
+    }
+    if loaded.bundle.is_local_only() {
+        eprintln!(
+            "error: {}: the bundle holds only the local configuration; watch needs the whole configuration (servers with their addresses): export it from the Configuration Server and try again",
+            path.display()
+        );
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let endpoints = Endpoints::from_bundle(&loaded.bundle);
+    let engine = match Engine::new(loaded.bundle, seed) {
+        Ok(engine) => engine,
+        Err(Error::Invalid { diagnostics }) => {
+            eprintln!(
+                "error: {}: the bundle does not validate (`continuity validate` explains each finding):",
+                path.display()
+            );
+            for diagnostic in diagnostics {
+                eprintln!("  {diagnostic}");
+            }
+            return ExitCode::from(EXIT_INVALID);
+        }
+        Err(err) => {
+            eprintln!("error: {}: {err}", path.display());
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    for warning in engine.warnings() {
+        eprintln!("{}", describe_warning(path, warning));
+    }
+    describe_endpoints(&endpoints, &settings);
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    let result = runtime.block_on(live::run(
+        engine,
+        endpoints,
+        settings,
+        |event| print_event(event, json),
+        async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                // No signal handling here: run until killed.
+                std::future::pending::<()>().await;
+            }
+            eprintln!("stopping (Ctrl-C)");
+        },
+    ));
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Says on standard error what will be probed, and what cannot be.
+fn describe_endpoints(endpoints: &Endpoints, settings: &ProbeSettings) {
+    eprintln!(
+        "probing every {} ms (timeout {} ms; up after {}, down after {} in a row):",
+        settings.interval.as_millis(),
+        settings.timeout.as_millis(),
+        settings.rise,
+        settings.fall
+    );
+    for (site, targets) in &endpoints.sites {
+        let links: Vec<String> = targets
+            .links
+            .iter()
+            .map(|l| format!("{} {} ({})", l.server, l.address, l.member))
+            .collect();
+        eprintln!("  {site}: tcp {}", or_none(&links.join(", ")));
+        eprintln!("  {site}: sip {}", or_none(&targets.sip.join(", ")));
+    }
+    if !endpoints.unprobed.is_empty() {
+        eprintln!(
+            "  not probed (no `address`, or no site): {} — their services never come up here",
+            endpoints.unprobed.join(", ")
+        );
+    }
+}
+
+fn or_none(text: &str) -> &str {
+    if text.is_empty() { "(none)" } else { text }
+}
+
+fn print_event(event: &Event, json: bool) {
+    let line = if json {
+        event.to_json()
+    } else {
+        event.to_text()
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{line}");
+    let _ = stdout.flush();
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| {
+            eprintln!("error: cannot start the async runtime: {err}");
+            ExitCode::FAILURE
+        })
+}
+
+pub fn demo(json: bool) -> ExitCode {
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    runtime.block_on(run_demo(json))
+}
+
+/// Prints a line of the story: to standard output among the events, or to
+/// standard error when standard output carries JSON.
+fn say(json: bool, line: &str) {
+    if json {
+        eprintln!("{line}");
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{line}");
+        let _ = stdout.flush();
+    }
+}
+
+async fn run_demo(json: bool) -> ExitCode {
+    let (mut a, b) = match (
+        FakeSite::start("SiteA").await,
+        FakeSite::start("SiteB").await,
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(err), _) | (_, Err(err)) => {
+            eprintln!("error: cannot open loopback sockets for the demo: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let bundle = demo::bundle(&a, &b);
+    let endpoints = Endpoints::from_bundle(&bundle);
+    let engine = Engine::new(bundle, 7).expect("the demo bundle validates");
+    let settings = demo::probe_settings();
+    say(
+        json,
+        &format!(
+            "Two sites on 127.0.0.1, {} sockets each (SIP, Stat and Configuration Server pairs, a SIP responder).\n\
+             The desktop prefers SiteA; site timeout 3 s, restore hold-down 3 s; probes every {} ms, down after {} misses.\n\
+             SiteA goes dark at {}, comes back at {}; the demo ends at {}.\n",
+            a.sockets(),
+            settings.interval.as_millis(),
+            settings.fall,
+            clock(demo::KILL_AT.as_millis() as u64),
+            clock(demo::RESTORE_AT.as_millis() as u64),
+            clock(demo::END_AT.as_millis() as u64),
+        ),
+    );
+    let start = tokio::time::Instant::now();
+    let story = tokio::spawn(async move {
+        tokio::time::sleep_until(start + demo::KILL_AT).await;
+        a.kill();
+        say(
+            json,
+            &format!(
+                "{}  !! SiteA goes dark: its {} sockets are closed",
+                clock(elapsed(start)),
+                a.sockets()
+            ),
+        );
+        tokio::time::sleep_until(start + demo::RESTORE_AT).await;
+        match a.restore().await {
+            Ok(()) => say(
+                json,
+                &format!(
+                    "{}  !! SiteA is back on the same ports",
+                    clock(elapsed(start))
+                ),
+            ),
+            Err(err) => eprintln!("warning: SiteA could not come back: {err}"),
+        }
+        (a, b)
+    });
+    let mut events = Vec::new();
+    let result = live::run(
+        engine,
+        endpoints,
+        settings,
+        |event| {
+            if json {
+                print_event(event, true);
+            } else {
+                say(false, &event.to_text());
+            }
+            events.push(event.clone());
+        },
+        tokio::time::sleep_until(start + demo::END_AT),
+    )
+    .await;
+    let _sites = story.await;
+    if let Err(err) = result {
+        eprintln!("error: {err}");
+        return ExitCode::FAILURE;
+    }
+    summarize(json, &events)
+}
+
+fn elapsed(start: tokio::time::Instant) -> u64 {
+    start.elapsed().as_millis() as u64
+}
+
+/// The closing timeline; fails the demo if the desktop did not go over and back.
+fn summarize(json: bool, events: &[Event]) -> ExitCode {
+    let switches: Vec<(u64, &Output)> = events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Output(line) if matches!(line.output, Output::Switched { .. }) => {
+                Some((line.at, &line.output))
+            }
+            _ => None,
+        })
+        .collect();
+    let kill = demo::KILL_AT.as_millis() as u64;
+    let restore = demo::RESTORE_AT.as_millis() as u64;
+    let over = switches.iter().find(|(_, output)| {
+        matches!(output, Output::Switched { reason, .. } if *reason != Reason::AutoRestore)
+    });
+    let back = switches.iter().find(|(_, output)| {
+        matches!(
+            output,
+            Output::Switched {
+                reason: Reason::AutoRestore,
+                ..
+            }
+        )
+    });
+    let mut lines = vec![String::from("\nTimeline")];
+    lines.push(format!("  {}  SiteA goes dark", clock(kill)));
+    if let Some((at, output)) = over {
+        lines.push(format!(
+            "  {}  {} — {:.1} s after the failure",
+            clock(*at),
+            continuity_native::text::describe_output(output),
+            (at - kill) as f64 / 1000.0
+        ));
+    }
+    lines.push(format!("  {}  SiteA is back", clock(restore)));
+    if let Some((at, output)) = back {
+        lines.push(format!(
+            "  {}  {} — {:.1} s after SiteA came back",
+            clock(*at),
+            continuity_native::text::describe_output(output),
+            at.saturating_sub(restore) as f64 / 1000.0
+        ));
+    }
+    say(json, &lines.join("\n"));
+    if over.is_some() && back.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("error: the desktop did not switch over and back as expected");
+        ExitCode::FAILURE
+    }
+}
