@@ -14,8 +14,13 @@ cargo fmt --all -- --check
 say "lints (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# Before the workspace tests: it installs cbindgen and the C and C++
+# compilers the C ABI tests use, and checks the committed header.
+say "C ABI (generated header, C and C++ examples, the scenario corpus through C)"
+bash scripts/test-capi.sh
+
 say "tests (unit, scenario corpus, property tests, doc tests)"
-cargo test --workspace --locked
+cargo test --workspace --locked --exclude continuity-capi
 
 say "documentation (rustdoc -D warnings)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked -q

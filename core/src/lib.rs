@@ -101,8 +101,3 @@ pub use scenario::{BundleSource, Entry, Scenario, Step};
 pub use trace::TraceLine;
 pub use types::{Member, Millis, Name, Phase, Reason, Role, Service, ServiceSet};
 pub use vocab::{Input, Output};
-
-/// The README's Rust examples, compiled as doc tests so they stay true.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeExamples;

@@ -21,13 +21,22 @@ impl TraceLine {
     /// members and `": "` after keys, keys in declaration order: for example
     /// `{"at": 72000, "output": {"type": "switched", "from": "SiteA", "to": "SiteB", "reason": "site-timeout"}}`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
-        // Compact JSON, then spaced: the same bytes as a spacing serializer,
-        // without compiling every output's serializer a second time (it
-        // counts in WebAssembly). Plain data always serializes.
-        let compact = serde_json::to_vec(self).expect("trace lines serialize");
-        space_json(&compact, out);
-        out.push(b'\n');
+        out.extend_from_slice(b"{\"at\": ");
+        out.extend_from_slice(self.at.to_string().as_bytes());
+        out.extend_from_slice(b", \"output\": ");
+        write_output(&self.output, out);
+        out.extend_from_slice(b"}\n");
     }
+}
+
+/// Appends `output` to `out` as a trace line writes it (no newline): for
+/// hosts that hand outputs on one at a time, such as the C ABI.
+pub fn write_output(output: &Output, out: &mut Vec<u8>) {
+    // Compact JSON, then spaced: the same bytes as a spacing serializer,
+    // without compiling every output's serializer a second time (it counts
+    // in WebAssembly). Plain data always serializes.
+    let compact = serde_json::to_vec(output).expect("outputs serialize");
+    space_json(&compact, out);
 }
 
 /// Appends compact JSON `compact` to `out` with a space after each `,` and

@@ -1,9 +1,18 @@
-//! Native host for the Continuity failover engine.
+//! Native host for the Continuity failover engine: what thick clients link
+//! and what the `continuity` command-line tool runs.
 //!
-//! For now this crate holds what the `continuity` command-line tool needs:
-//! reading scenario and bundle files (JSON or TOML, with Genesys
-//! Administrator option exports) from disk with errors that name the file,
-//! the `validate` report, and a readable timeline of a scenario run.
+//! - [`driver`]: the engine in a tokio task, in real time — inputs and probe
+//!   reports in, outputs out as a stream, status on a watch channel.
+//! - [`probe`]: health probes (TCP connect, SIP OPTIONS over UDP) and
+//!   rise/fall monitors that turn real endpoints into link and probe inputs.
+//! - [`host`]: [`host::ProbeHost`], which carries out the engine's commands
+//!   with those probes, at the addresses a bundle gives.
+//! - [`live`]: the loop behind `continuity watch` and `continuity demo`.
+//! - [`demo`]: two fake sites on loopback for `continuity demo`.
+//! - [`files`], [`report`], [`text`]: reading bundles and scenarios from
+//!   disk, the `validate` report, readable timelines.
+//!
+//! The C ABI is a crate of its own, `continuity-capi`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -16,3 +25,9 @@ pub mod live;
 pub mod probe;
 pub mod report;
 pub mod text;
+
+/// The README's Rust examples (the core crate's and this one's), compiled as
+/// doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;

@@ -360,6 +360,32 @@ impl<'de> Deserialize<'de> for OptionValue {
     }
 }
 
+/// Splits a `host:port` address (`[v6]:port` for IPv6 literals) into its
+/// host and port; `None` unless the host is not empty, has no whitespace,
+/// and the port is a decimal number from 1 to 65535.
+///
+/// ```
+/// use continuity_core::config::split_host_port;
+///
+/// assert_eq!(split_host_port("sips-a.example:5060"), Some(("sips-a.example", 5060)));
+/// assert_eq!(split_host_port("[::1]:5060"), Some(("::1", 5060)));
+/// assert_eq!(split_host_port("sips-a.example"), None);
+/// ```
+pub fn split_host_port(address: &str) -> Option<(&str, u16)> {
+    let (host, port) = address.rsplit_once(':')?;
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.strip_suffix(']')?,
+        None if host.contains(':') => return None,
+        None => host,
+    };
+    let port: u16 = port
+        .parse()
+        .ok()
+        .filter(|p| *p > 0 && !port.starts_with('+'))?;
+    let plain = !host.is_empty() && !host.chars().any(|c| c.is_whitespace() || c == '/');
+    plain.then_some((host, port))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,30 +474,4 @@ mod tests {
             Err(Error::TooLarge { .. })
         ));
     }
-}
-
-/// Splits a `host:port` address (`[v6]:port` for IPv6 literals) into its
-/// host and port; `None` unless the host is not empty, has no whitespace,
-/// and the port is a decimal number from 1 to 65535.
-///
-/// ```
-/// use continuity_core::config::split_host_port;
-///
-/// assert_eq!(split_host_port("sips-a.example:5060"), Some(("sips-a.example", 5060)));
-/// assert_eq!(split_host_port("[::1]:5060"), Some(("::1", 5060)));
-/// assert_eq!(split_host_port("sips-a.example"), None);
-/// ```
-pub fn split_host_port(address: &str) -> Option<(&str, u16)> {
-    let (host, port) = address.rsplit_once(':')?;
-    let host = match host.strip_prefix('[') {
-        Some(v6) => v6.strip_suffix(']')?,
-        None if host.contains(':') => return None,
-        None => host,
-    };
-    let port: u16 = port
-        .parse()
-        .ok()
-        .filter(|p| *p > 0 && !port.starts_with('+'))?;
-    let plain = !host.is_empty() && !host.chars().any(|c| c.is_whitespace() || c == '/');
-    plain.then_some((host, port))
 }
