@@ -23,7 +23,6 @@
 //! (see docs/configuration.md, "Endpoints").
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use continuity_core::config::{primary_of, site_of_server, split_host_port};
 use continuity_core::{Bundle, Member, Name, Output, Service};
@@ -158,19 +157,19 @@ impl Drop for Running {
     }
 }
 
-/// What a probe checks.
+/// What one of the host's probes checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Target {
+enum HostCheck {
     Tcp(String),
     Sip(Vec<String>),
 }
 
-impl Target {
+impl HostCheck {
     /// One check: alive or not.
     async fn check(&self, settings: &ProbeSettings) -> bool {
         match self {
-            Target::Tcp(address) => probe::tcp_check(address, settings.timeout).await.is_ok(),
-            Target::Sip(addresses) => {
+            HostCheck::Tcp(address) => probe::tcp_check(address, settings.timeout).await.is_ok(),
+            HostCheck::Sip(addresses) => {
                 // All at once, within one timeout: alive if any answers.
                 let mut checks = tokio::task::JoinSet::new();
                 for address in addresses.clone() {
@@ -189,15 +188,6 @@ impl Target {
     }
 }
 
-impl fmt::Display for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Target::Tcp(address) => write!(f, "tcp {address}"),
-            Target::Sip(addresses) => write!(f, "sip {}", addresses.join(", ")),
-        }
-    }
-}
-
 /// Carries out the engine's commands with health probes (see the module
 /// documentation), reporting on a probe channel: give it
 /// [`Driver::probe_sender`](crate::driver::Driver::probe_sender), or a
@@ -206,7 +196,7 @@ pub struct ProbeHost {
     endpoints: Endpoints,
     settings: ProbeSettings,
     reports: mpsc::Sender<ProbeReport>,
-    monitors: BTreeMap<Name, Vec<(ProbeKey, Target, Running)>>,
+    monitors: BTreeMap<Name, Vec<(ProbeKey, HostCheck, Running)>>,
 }
 
 impl ProbeHost {
@@ -242,7 +232,7 @@ impl ProbeHost {
                         service: link.service,
                         member: link.member,
                     };
-                    self.monitor(site, key, Target::Tcp(link.address));
+                    self.monitor(site, key, HostCheck::Tcp(link.address));
                 }
             }
             Output::Disconnect { site } => {
@@ -261,7 +251,7 @@ impl ProbeHost {
                 let target = self.sip_target(site).or_else(|| {
                     let links = &self.site(site).links;
                     let sip = links.iter().find(|l| l.service == Service::SipServer)?;
-                    Some(Target::Tcp(sip.address.clone()))
+                    Some(HostCheck::Tcp(sip.address.clone()))
                 });
                 let key = ProbeKey::Restore { site: site.clone() };
                 match target {
@@ -271,7 +261,7 @@ impl ProbeHost {
                 }
             }
             Output::Recheck { site } => {
-                let running: Vec<(ProbeKey, Target)> = self
+                let running: Vec<(ProbeKey, HostCheck)> = self
                     .monitors
                     .get(site)
                     .into_iter()
@@ -295,7 +285,7 @@ impl ProbeHost {
                         let reports = self.reports.clone();
                         let settings = self.settings.clone();
                         tokio::spawn(async move {
-                            if !Target::Tcp(address).check(&settings).await {
+                            if !HostCheck::Tcp(address).check(&settings).await {
                                 let _ = reports.send((key, false)).await;
                             }
                         });
@@ -321,12 +311,12 @@ impl ProbeHost {
         self.endpoints.sites.get(site).cloned().unwrap_or_default()
     }
 
-    fn sip_target(&self, site: &str) -> Option<Target> {
+    fn sip_target(&self, site: &str) -> Option<HostCheck> {
         let sip = self.site(site).sip;
-        (!sip.is_empty()).then_some(Target::Sip(sip))
+        (!sip.is_empty()).then_some(HostCheck::Sip(sip))
     }
 
-    fn monitor(&mut self, site: &Name, key: ProbeKey, target: Target) {
+    fn monitor(&mut self, site: &Name, key: ProbeKey, target: HostCheck) {
         let running = self.monitors.entry(site.clone()).or_default();
         running.retain(|(k, _, _)| *k != key);
         let task = {
@@ -351,7 +341,7 @@ impl ProbeHost {
     }
 
     /// One check now, reported whatever its result.
-    fn once(&self, key: ProbeKey, target: Target) {
+    fn once(&self, key: ProbeKey, target: HostCheck) {
         let (reports, settings) = (self.reports.clone(), self.settings.clone());
         tokio::spawn(async move {
             let alive = target.check(&settings).await;

@@ -5,6 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
 use std::time::Duration;
 
+use continuity_core::config::split_host_port;
 use tokio::time::{Instant, timeout_at};
 
 use super::{ProbeError, SettingsError};
@@ -125,18 +126,13 @@ impl FromStr for Target {
             input: input.to_owned(),
             reason,
         };
-        if let Ok(addr) = input.parse::<SocketAddr>() {
-            return Ok(addr.into());
-        }
-        let Some((host, port)) = input.rsplit_once(':') else {
-            return Err(bad("the port is missing"));
+        // The bundle's own rule for `host:port`, so what `validate` accepts
+        // is what a probe can use.
+        let Some((host, port)) = split_host_port(input) else {
+            return Err(bad(
+                "write the host, a colon and a port from 1 to 65535 (an IPv6 address in brackets: [2001:db8::7]:5060)",
+            ));
         };
-        if host.starts_with('[') || host.contains(':') {
-            return Err(bad("an IPv6 address must be written [address]:port"));
-        }
-        let port = port
-            .parse::<u16>()
-            .map_err(|_| bad("the port is not a number from 0 to 65535"))?;
         Self::new(host, port).map_err(|_| bad("the host is neither an IP address nor a DNS name"))
     }
 }
@@ -212,6 +208,7 @@ mod tests {
             ":5060",
             "host:",
             "host:99999",
+            "host:0",
             "::1:5060",
             "a b:1",
             "h/x:1",
