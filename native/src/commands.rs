@@ -110,7 +110,11 @@ fn describe_endpoints(endpoints: &Endpoints, settings: &ProbeSettings) {
             .map(|l| format!("{} {} ({})", l.server, l.address, l.member))
             .collect();
         eprintln!("  {site}: tcp {}", or_none(&links.join(", ")));
-        eprintln!("  {site}: sip {}", or_none(&targets.sip.join(", ")));
+        if targets.sip.is_empty() {
+            eprintln!("  {site}: sip (no sip_address: the SIP endpoint counts as registered)");
+        } else {
+            eprintln!("  {site}: sip {}", targets.sip.join(", "));
+        }
     }
     if !endpoints.unprobed.is_empty() {
         eprintln!(

@@ -12,7 +12,7 @@
 //! |---|---|
 //! | `connect {S}` | a TCP connect monitor for each server of S with an `address`: `link_up` / `link_down` |
 //! | `disconnect {S}` | stops those monitors |
-//! | `register_endpoint {S}` | a SIP OPTIONS monitor on S's SIP Server `sip_address`es: `endpoint_registered` / `endpoint_unregistered` |
+//! | `register_endpoint {S}` | a SIP OPTIONS monitor on S's SIP Server `sip_address`es: `endpoint_registered` / `endpoint_unregistered` (with no `sip_address` at S: `endpoint_registered` at once, the registration cannot be watched) |
 //! | `unregister_endpoint {S}` | stops it |
 //! | `probe {S}` | one SIP OPTIONS round on S's SIP Servers (a TCP connect to their `address` when none has a `sip_address`): `probe_result` |
 //! | `recheck {S}` | one check of everything of S being monitored, each result reported at once |
@@ -239,9 +239,13 @@ impl ProbeHost {
                 self.stop(site, |key| matches!(key, ProbeKey::Link { .. }))
             }
             Output::RegisterEndpoint { site } => {
-                if let Some(target) = self.sip_target(site) {
-                    let key = ProbeKey::Endpoint { site: site.clone() };
-                    self.monitor(site, key, target);
+                let key = ProbeKey::Endpoint { site: site.clone() };
+                match self.sip_target(site) {
+                    Some(target) => self.monitor(site, key, target),
+                    // Nothing to watch the registration with: take it as
+                    // done rather than switch away for a SIP service the
+                    // bundle does not locate.
+                    None => self.report_now(key, true),
                 }
             }
             Output::UnregisterEndpoint { site } => {

@@ -135,6 +135,40 @@ async fn the_probe_host_turns_commands_into_reports_from_real_sockets() {
     );
 }
 
+#[tokio::test]
+async fn what_the_bundle_does_not_locate_is_taken_as_registered_or_unhealthy() {
+    // workspace.json gives no addresses at all.
+    let bundle = Bundle::from_json(include_str!("../../examples/bundles/workspace.json")).unwrap();
+    let (reports_tx, mut reports) = mpsc::channel(8);
+    let mut host = ProbeHost::new(Endpoints::from_bundle(&bundle), fast_probes(), reports_tx);
+    host.carry_out(&Output::RegisterEndpoint {
+        site: "SiteA".into(),
+    });
+    assert_eq!(
+        reports.recv().await,
+        Some((
+            ProbeKey::Endpoint {
+                site: "SiteA".into()
+            },
+            true
+        )),
+        "no SIP address: the registration cannot be watched and counts as done"
+    );
+    host.carry_out(&Output::Probe {
+        site: "SiteA".into(),
+    });
+    assert_eq!(
+        reports.recv().await,
+        Some((
+            ProbeKey::Restore {
+                site: "SiteA".into()
+            },
+            false
+        )),
+        "nothing to probe: the site cannot be shown healthy"
+    );
+}
+
 /// Lines of a child's standard output, as they come.
 fn lines_of(child: &mut std::process::Child) -> std_mpsc::Receiver<String> {
     let stdout = child.stdout.take().unwrap();
