@@ -27,6 +27,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked -q
 
 say "benchmark smoke run (allocation check, criterion test mode)"
 cargo bench -p continuity-core --bench engine --locked -- --test
+cargo bench -p continuity-capi --bench shims --locked -- --test
 
 say "fuzz smoke run (10 s per parser)"
 bash scripts/fuzz.sh 10

@@ -357,6 +357,11 @@ impl Outputs {
     pub async fn next(&mut self) -> Option<TraceLine> {
         self.lines.recv().await
     }
+
+    /// The next output if one is waiting, without waiting for one.
+    pub fn try_next(&mut self) -> Option<TraceLine> {
+        self.lines.try_recv().ok()
+    }
 }
 
 impl Stream for Outputs {
