@@ -393,7 +393,8 @@ struct Task {
 enum Event {
     Message(Option<Message>),
     Probe(ProbeReport),
-    Deadline,
+    /// The deadline at this engine time came.
+    Deadline(Millis),
 }
 
 impl Task {
@@ -410,14 +411,17 @@ impl Task {
                 biased;
                 message = self.messages.recv() => Event::Message(message),
                 Some(report) = self.probes.recv() => Event::Probe(report),
-                () = &mut sleep, if deadline.is_some() => Event::Deadline,
+                () = &mut sleep, if deadline.is_some() => Event::Deadline(deadline.unwrap_or_default()),
             };
             match event {
                 Event::Message(Some(Message::Input(input))) => self.input(input),
                 Event::Probe(report) => self.probe(report),
-                Event::Deadline => {
+                Event::Deadline(at) => {
                     Counters::bump(&self.counters.timer_wakeups);
-                    let now = self.now();
+                    // The timer never fires early, but the clock is read in
+                    // whole milliseconds: never hand the engine a time before
+                    // the deadline that woke the task, or it would wake again.
+                    let now = self.now().max(at);
                     self.engine.handle_timeout(now);
                 }
                 Event::Message(Some(Message::Shutdown) | None) => {
