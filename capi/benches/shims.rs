@@ -41,20 +41,7 @@ struct Workload {
 }
 
 fn link(up: bool, service: Service, member: Member) -> Input {
-    let site = "SiteA".into();
-    if up {
-        Input::LinkUp {
-            site,
-            service,
-            member,
-        }
-    } else {
-        Input::LinkDown {
-            site,
-            service,
-            member,
-        }
-    }
+    Input::link(up, "SiteA".into(), service, member)
 }
 
 fn workloads() -> Vec<Workload> {

@@ -80,6 +80,23 @@ pub enum Input {
 }
 
 impl Input {
+    /// `link_up` when `up`, else `link_down`, for one member of a site's service.
+    pub fn link(up: bool, site: Name, service: Service, member: Member) -> Input {
+        if up {
+            Input::LinkUp {
+                site,
+                service,
+                member,
+            }
+        } else {
+            Input::LinkDown {
+                site,
+                service,
+                member,
+            }
+        }
+    }
+
     /// The wire name of this input's type, as in `"link_down"`.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -199,19 +216,7 @@ fn build(raw: RawInput) -> Result<Input, &'static str> {
                 need(raw.service, "service")?,
                 need(raw.member, "member")?,
             );
-            if kind == "link_up" {
-                Input::LinkUp {
-                    site,
-                    service,
-                    member,
-                }
-            } else {
-                Input::LinkDown {
-                    site,
-                    service,
-                    member,
-                }
-            }
+            Input::link(kind == "link_up", site, service, member)
         }
         "endpoint_registered" => Input::EndpointRegistered {
             site: need(raw.site, "site")?,

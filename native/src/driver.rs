@@ -104,20 +104,7 @@ impl ProbeKey {
                 site,
                 service,
                 member,
-            } if alive => Input::LinkUp {
-                site,
-                service,
-                member,
-            },
-            ProbeKey::Link {
-                site,
-                service,
-                member,
-            } => Input::LinkDown {
-                site,
-                service,
-                member,
-            },
+            } => Input::link(alive, site, service, member),
             ProbeKey::Endpoint { site } if alive => Input::EndpointRegistered { site },
             ProbeKey::Endpoint { site } => Input::EndpointUnregistered { site },
             ProbeKey::Restore { site } => Input::ProbeResult { site, ok: alive },
