@@ -253,50 +253,41 @@ fn elapsed(start: tokio::time::Instant) -> u64 {
 
 /// The closing timeline; fails the demo if the desktop did not go over and back.
 fn summarize(json: bool, events: &[Event]) -> ExitCode {
-    let switches: Vec<(u64, &Output)> = events
-        .iter()
-        .filter_map(|event| match event {
-            Event::Output(line) if matches!(line.output, Output::Switched { .. }) => {
-                Some((line.at, &line.output))
-            }
+    // The first switch at or after `from`: a switchback or not.
+    let switch_after = |from: u64, switchback: bool| {
+        events.iter().find_map(|event| match event {
+            Event::Output(line) if line.at >= from => match &line.output {
+                Output::Switched { reason, .. }
+                    if (*reason == Reason::AutoRestore) == switchback =>
+                {
+                    Some(line)
+                }
+                _ => None,
+            },
             _ => None,
         })
-        .collect();
-    let kill = demo::KILL_AT.as_millis() as u64;
-    let restore = demo::RESTORE_AT.as_millis() as u64;
-    let over = switches.iter().find(|(_, output)| {
-        matches!(output, Output::Switched { reason, .. } if *reason != Reason::AutoRestore)
-    });
-    let back = switches.iter().find(|(_, output)| {
-        matches!(
-            output,
-            Output::Switched {
-                reason: Reason::AutoRestore,
-                ..
-            }
-        )
-    });
+    };
     let mut lines = vec![String::from("\nTimeline")];
-    lines.push(format!("  {}  SiteA goes dark", clock(kill)));
-    if let Some((at, output)) = over {
-        lines.push(format!(
-            "  {}  {} — {:.1} s after the failure",
-            clock(*at),
-            continuity_native::text::describe_output(output),
-            (at - kill) as f64 / 1000.0
-        ));
-    }
-    lines.push(format!("  {}  SiteA is back", clock(restore)));
-    if let Some((at, output)) = back {
-        lines.push(format!(
-            "  {}  {} — {:.1} s after SiteA came back",
-            clock(*at),
-            continuity_native::text::describe_output(output),
-            at.saturating_sub(restore) as f64 / 1000.0
-        ));
+    let mut complete = true;
+    let steps = [
+        (demo::KILL_AT, "SiteA goes dark", false, "the failure"),
+        (demo::RESTORE_AT, "SiteA is back", true, "SiteA came back"),
+    ];
+    for (when, what, switchback, since) in steps {
+        let at = when.as_millis() as u64;
+        lines.push(format!("  {}  {what}", clock(at)));
+        match switch_after(at, switchback) {
+            Some(line) => lines.push(format!(
+                "  {}  {} — {:.1} s after {since}",
+                clock(line.at),
+                continuity_native::text::describe_output(&line.output),
+                (line.at - at) as f64 / 1000.0
+            )),
+            None => complete = false,
+        }
     }
     say(json, &lines.join("\n"));
-    if over.is_some() && back.is_some() {
+    if complete {
         ExitCode::SUCCESS
     } else {
         eprintln!("error: the desktop did not switch over and back as expected");
