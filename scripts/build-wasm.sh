@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly package into wasm/pkg: the web target (ES module,
 # async init) and the Node target (CommonJS glue behind an ES module entry),
-# the shared JavaScript API, driver and worker, TypeScript declarations and
-# package.json. Installs what it needs first (scripts/setup-wasm.sh).
+# the shared JavaScript API, driver and worker, TypeScript declarations,
+# package.json, and the vocabulary tables wire.js and wire.d.ts generated from
+# the Rust declarations (wasm/src/bin/wire.rs). Installs what it needs first
+# (scripts/setup-wasm.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +20,7 @@ trap 'rm -rf "$out"' EXIT
 wasm_opt=wasm/node_modules/.bin/wasm-opt
 
 say "building continuity-wasm (wasm32-unknown-unknown, profile wasm-release)"
-cargo build -q --locked -p continuity-wasm --target wasm32-unknown-unknown --profile wasm-release
+cargo build -q --locked -p continuity-wasm --lib --target wasm32-unknown-unknown --profile wasm-release
 module="$target_dir/wasm32-unknown-unknown/wasm-release/continuity_wasm.wasm"
 
 mkdir -p "$out/web" "$out/node"
@@ -36,6 +38,16 @@ for wasm in "$out/web/continuity_wasm_bg.wasm" "$out/node/continuity_wasm_bg.was
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$wasm" -o "$wasm"
 done
+
+say "vocabulary tables (wire.js, wire.d.ts, from the Rust declarations)"
+cargo run -q --locked -p continuity-wasm --bin wire -- "$out"
+for generated in "$out/wire.js" "$out/wire.d.ts"; do
+  if [[ ! -s "$generated" ]]; then
+    echo "error: the generator wrote no ${generated##*/}" >&2
+    exit 1
+  fi
+done
+node --check "$out/wire.js"
 
 cp wasm/js/package.json wasm/js/README.md wasm/js/index.d.ts wasm/js/api.js wasm/js/driver.js wasm/js/errors.js "$out/"
 cp wasm/js/web.js "$out/web/index.js"

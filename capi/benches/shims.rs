@@ -148,7 +148,9 @@ impl Abi {
 
     fn handle(&mut self, json: &CString) {
         // SAFETY: a live engine and a NUL-terminated input.
-        let code = unsafe { continuity_engine_handle(self.engine, json.as_ptr(), self.now) };
+        let code = unsafe {
+            continuity_engine_handle(self.engine, json.as_ptr(), self.now, std::ptr::null_mut())
+        };
         assert_eq!(code, ContinuityCode::Ok);
     }
 
@@ -157,7 +159,9 @@ impl Abi {
         loop {
             let mut json: *mut c_char = std::ptr::null_mut();
             // SAFETY: a live engine and a writable out-pointer.
-            let code = unsafe { continuity_engine_poll_output(self.engine, &mut json) };
+            let code = unsafe {
+                continuity_engine_poll_output(self.engine, &mut json, std::ptr::null_mut())
+            };
             if code != ContinuityCode::Ok {
                 assert_eq!(code, ContinuityCode::None);
                 return outputs;

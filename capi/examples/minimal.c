@@ -14,12 +14,11 @@ static ContinuityCode check(ContinuityCode code, const char *call) {
     return code; /* CONTINUITY_CODE_OK, or CONTINUITY_CODE_NONE: nothing to return */
 }
 
-static void drain(ContinuityEngine *engine) { /* print every output waiting */
-    uint64_t now;
+static void drain(ContinuityEngine *engine) { /* print every output waiting, with its time */
+    uint64_t at;
     char *json;
-    check(continuity_engine_now(engine, &now), "continuity_engine_now");
-    while (check(continuity_engine_poll_output(engine, &json), "poll_output") == CONTINUITY_CODE_OK) {
-        printf("{\"at\": %" PRIu64 ", \"output\": %s}\n", now, json);
+    while (check(continuity_engine_poll_output(engine, &json, &at), "poll_output") == CONTINUITY_CODE_OK) {
+        printf("{\"at\": %" PRIu64 ", \"output\": %s}\n", at, json);
         continuity_string_free(json);
     }
 }
@@ -32,7 +31,7 @@ static void feed(ContinuityEngine *engine, uint64_t at, const char *input) {
         check(continuity_engine_handle_timeout(engine, deadline), "handle_timeout");
         drain(engine);
     }
-    if (input != NULL) check(continuity_engine_handle(engine, input, at), "continuity_engine_handle");
+    if (input != NULL) check(continuity_engine_handle(engine, input, at, NULL), "continuity_engine_handle");
     drain(engine);
 }
 

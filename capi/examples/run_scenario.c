@@ -166,14 +166,13 @@ static Script parse_script(char *text) {
 
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
-/* Prints every output waiting, stamped with the engine's time. */
+/* Prints every output waiting, stamped with the time it was decided at. */
 static void drain(ContinuityEngine *engine) {
-    uint64_t now;
+    uint64_t at;
     char *json;
-    check(continuity_engine_now(engine, &now), "continuity_engine_now");
-    while (check(continuity_engine_poll_output(engine, &json), "continuity_engine_poll_output")
+    while (check(continuity_engine_poll_output(engine, &json, &at), "continuity_engine_poll_output")
            == CONTINUITY_CODE_OK) {
-        printf("{\"at\": %" PRIu64 ", \"output\": %s}\n", now, json);
+        printf("{\"at\": %" PRIu64 ", \"output\": %s}\n", at, json);
         continuity_string_free(json);
     }
 }
@@ -220,7 +219,7 @@ int main(int argc, char **argv) {
             frozen_until = max_u64(frozen_until, step->freeze_until);
             continue;
         }
-        code = continuity_engine_handle(engine, step->input, step->at);
+        code = continuity_engine_handle(engine, step->input, step->at, NULL);
         if (code != CONTINUITY_CODE_STOPPED) check(code, "continuity_engine_handle");
         drain(engine);
     }

@@ -104,6 +104,47 @@ typedef int32_t ContinuityCode;
 #endif // __cplusplus
 
 /**
+ * What became of an input, as `continuity_engine_handle` writes it to
+ * `*out_handled`.
+ *
+ * Ignored inputs changed nothing and emitted nothing (the engine counts
+ * them in its status); they are not errors.
+ */
+enum ContinuityHandled
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The input changed what the engine knows.
+   */
+  CONTINUITY_HANDLED_APPLIED = 0,
+  /**
+   * Ignored: it repeated what the engine already knew.
+   */
+  CONTINUITY_HANDLED_DUPLICATE = 1,
+  /**
+   * Ignored: it names a site or interaction the engine does not know.
+   */
+  CONTINUITY_HANDLED_UNKNOWN = 2,
+  /**
+   * Ignored: it does not apply in the current phase or to the current site.
+   */
+  CONTINUITY_HANDLED_OUT_OF_PHASE = 3,
+  /**
+   * Refused: the engine is stopped (the call returns `CONTINUITY_CODE_STOPPED`).
+   */
+  CONTINUITY_HANDLED_REFUSED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ContinuityHandled ContinuityHandled;
+#else
+typedef int32_t ContinuityHandled;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * One desktop's failover engine, behind an opaque pointer.
  *
  * Create it with `continuity_engine_new`, free it with
@@ -243,28 +284,36 @@ void continuity_engine_free(ContinuityEngine *engine);
  *
  * `now_ms` is the time in milliseconds on the host's monotonic clock, at
  * most `CONTINUITY_MAX_TIME_MS`; a time before one the engine has seen
- * counts as that time. Inputs that make no sense in the current state are
- * not errors: the engine ignores them and counts them in its status.
+ * counts as that time. Deadlines already due by `now_ms` are handled
+ * first, each at its own time: the host need not call
+ * `continuity_engine_handle_timeout` before an input. Inputs that make no
+ * sense in the current state are not errors: the engine ignores them,
+ * counts them in its status, and says so in `*out_handled`.
  *
  * After the call, drain `continuity_engine_poll_output`, then ask
  * `continuity_engine_poll_timeout` again.
  *
- * Returns `CONTINUITY_CODE_OK`; `CONTINUITY_CODE_INVALID_JSON`,
- * `CONTINUITY_CODE_INVALID_INPUT` (with line and column) or
- * `CONTINUITY_CODE_BAD_TIME` for bad arguments; `CONTINUITY_CODE_STOPPED`
- * after the engine handled `stop`. A failed call leaves the engine exactly
- * as it was.
+ * Returns `CONTINUITY_CODE_OK` for an input applied or ignored;
+ * `CONTINUITY_CODE_INVALID_JSON`, `CONTINUITY_CODE_INVALID_INPUT` (with line
+ * and column) or `CONTINUITY_CODE_BAD_TIME` for bad arguments, which leave
+ * the engine exactly as it was; `CONTINUITY_CODE_STOPPED` after the engine
+ * handled `stop` (the input is refused).
  *
- * Ownership: `input_json` stays the caller's.
+ * Ownership: `input_json` stays the caller's. `out_handled` may be NULL
+ * when the caller does not want to know; otherwise the engine writes what
+ * became of the input (`CONTINUITY_HANDLED_REFUSED` with
+ * `CONTINUITY_CODE_STOPPED`; on any other failure it is left as it was).
  *
  * # Safety
  *
  * `engine` is NULL or a live engine used by no other thread during the
- * call; `input_json` is NULL or a NUL-terminated string.
+ * call; `input_json` is NULL or a NUL-terminated string; `out_handled` is
+ * NULL or points to a writable `ContinuityHandled`.
  */
 ContinuityCode continuity_engine_handle(ContinuityEngine *engine,
                                         const char *input_json,
-                                        uint64_t now_ms);
+                                        uint64_t now_ms,
+                                        ContinuityHandled *out_handled);
 
 /**
  * Tells the engine that time `now_ms` has come: it handles every deadline
@@ -306,8 +355,12 @@ ContinuityCode continuity_engine_poll_timeout(const ContinuityEngine *engine,
  *
  * The JSON is written exactly as the trace writes it (`", "` between
  * members, `": "` after keys), so printing
- * `{"at": <continuity_engine_now>, "output": <json>}` and a newline gives
- * the lines of `continuity simulate` byte for byte.
+ * `{"at": <*out_at_ms>, "output": <json>}` and a newline gives the lines of
+ * `continuity simulate` byte for byte.
+ *
+ * `*out_at_ms` is the engine time the output was decided at: the `now_ms`
+ * of the call that caused it, or, for a deadline handled late, the
+ * deadline's own time (never later than `continuity_engine_now`).
  *
  * Returns `CONTINUITY_CODE_OK` and writes the output to `*out_json`, or
  * `CONTINUITY_CODE_NONE` when no output is waiting and sets `*out_json` to
@@ -316,18 +369,21 @@ ContinuityCode continuity_engine_poll_timeout(const ContinuityEngine *engine,
  *
  * Ownership: the string belongs to the caller, who frees it with
  * `continuity_string_free`. On anything but `CONTINUITY_CODE_OK`,
- * `*out_json` is set to NULL.
+ * `*out_json` is set to NULL. `out_at_ms` may be NULL when the caller does
+ * not want the time.
  *
  * # Safety
  *
  * `engine` is NULL or a live engine used by no other thread during the
- * call; `out_json` is NULL or points to a writable `char *`.
+ * call; `out_json` is NULL or points to a writable `char *`; `out_at_ms` is
+ * NULL or points to a writable `uint64_t`.
  */
-ContinuityCode continuity_engine_poll_output(ContinuityEngine *engine, char **out_json);
+ContinuityCode continuity_engine_poll_output(ContinuityEngine *engine,
+                                             char **out_json,
+                                             uint64_t *out_at_ms);
 
 /**
- * The latest time the engine has seen, in milliseconds: the `at` of the
- * outputs it emits now, as the trace stamps them.
+ * The latest time the engine has seen, in milliseconds.
  *
  * Returns `CONTINUITY_CODE_OK` and writes the time to `*out_now_ms`.
  *

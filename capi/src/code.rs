@@ -43,44 +43,25 @@ pub enum ContinuityCode {
     Internal = -8,
 }
 
-impl ContinuityCode {
-    /// The code with number `value`, if there is one.
-    pub fn from_i32(value: i32) -> Option<ContinuityCode> {
-        Some(match value {
-            0 => ContinuityCode::Ok,
-            1 => ContinuityCode::None,
-            -1 => ContinuityCode::NullArgument,
-            -2 => ContinuityCode::InvalidUtf8,
-            -3 => ContinuityCode::InvalidJson,
-            -4 => ContinuityCode::InvalidInput,
-            -5 => ContinuityCode::InvalidBundle,
-            -6 => ContinuityCode::BadTime,
-            -7 => ContinuityCode::Stopped,
-            -8 => ContinuityCode::Internal,
-            _ => return None,
-        })
-    }
+c_enum!(ContinuityCode [
+    Ok,
+    None,
+    NullArgument,
+    InvalidUtf8,
+    InvalidJson,
+    InvalidInput,
+    InvalidBundle,
+    BadTime,
+    Stopped,
+    Internal,
+]);
 
+impl ContinuityCode {
     /// The code's name as the C header spells it, as in `CONTINUITY_CODE_STOPPED`.
     pub fn name(self) -> &'static str {
         self.c_name()
             .to_str()
             .expect("code names are ASCII literals")
-    }
-
-    fn c_name(self) -> &'static CStr {
-        match self {
-            ContinuityCode::Ok => c"CONTINUITY_CODE_OK",
-            ContinuityCode::None => c"CONTINUITY_CODE_NONE",
-            ContinuityCode::NullArgument => c"CONTINUITY_CODE_NULL_ARGUMENT",
-            ContinuityCode::InvalidUtf8 => c"CONTINUITY_CODE_INVALID_UTF8",
-            ContinuityCode::InvalidJson => c"CONTINUITY_CODE_INVALID_JSON",
-            ContinuityCode::InvalidInput => c"CONTINUITY_CODE_INVALID_INPUT",
-            ContinuityCode::InvalidBundle => c"CONTINUITY_CODE_INVALID_BUNDLE",
-            ContinuityCode::BadTime => c"CONTINUITY_CODE_BAD_TIME",
-            ContinuityCode::Stopped => c"CONTINUITY_CODE_STOPPED",
-            ContinuityCode::Internal => c"CONTINUITY_CODE_INTERNAL",
-        }
     }
 }
 
@@ -99,14 +80,101 @@ pub extern "C" fn continuity_code_name(code: i32) -> *const c_char {
     })
 }
 
+/// Derives, from the variant list of a `#[repr(i32)]` enum declared for
+/// cbindgen, `ALL`, `from_i32` and `c_name` (the header's spelling, made as
+/// cbindgen's `QualifiedScreamingSnakeCase` makes it).
+///
+/// cbindgen reads only enums written out, never one a macro makes, so the
+/// declaration stays a plain enum and this list names its variants again;
+/// the generated `match` fails to compile when the list misses one.
+macro_rules! c_enum {
+    ($Name:ident [$($Variant:ident),+ $(,)?]) => {
+        impl $Name {
+            /// Every variant, in declaration order.
+            pub const ALL: [$Name; [$(stringify!($Variant)),+].len()] = [$($Name::$Variant),+];
+
+            /// The variant with number `value`, if there is one.
+            pub fn from_i32(value: i32) -> Option<$Name> {
+                $Name::ALL.into_iter().find(|v| *v as i32 == value)
+            }
+
+            /// The variant's name as the C header spells it, as in `CONTINUITY_CODE_STOPPED`.
+            pub const fn c_name(self) -> &'static ::std::ffi::CStr {
+                match self {
+                    $($Name::$Variant => {
+                        const BYTES: [u8; $crate::code::c_name_len(stringify!($Name), stringify!($Variant))] =
+                            $crate::code::c_name_bytes(stringify!($Name), stringify!($Variant));
+                        const NAME: &::std::ffi::CStr = match ::std::ffi::CStr::from_bytes_with_nul(&BYTES) {
+                            Ok(name) => name,
+                            Err(_) => panic!("a C name is ASCII letters, digits and `_`, then NUL"),
+                        };
+                        NAME
+                    })+
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use c_enum;
+
+/// The length of `Type_Variant` in SCREAMING_SNAKE_CASE, with its NUL.
+pub(crate) const fn c_name_len(type_name: &str, variant: &str) -> usize {
+    screaming_len(type_name) + 1 + screaming_len(variant) + 1
+}
+
+/// `Type_Variant` in SCREAMING_SNAKE_CASE, NUL-terminated: an underscore
+/// before each capital but the first, as in `CONTINUITY_CODE_INVALID_UTF8`.
+pub(crate) const fn c_name_bytes<const N: usize>(type_name: &str, variant: &str) -> [u8; N] {
+    let mut out = [0; N];
+    let at = screaming(type_name, &mut out, 0);
+    out[at] = b'_';
+    screaming(variant, &mut out, at + 1);
+    out
+}
+
+const fn screaming_len(camel: &str) -> usize {
+    let bytes = camel.as_bytes();
+    let mut len = bytes.len();
+    let mut i = 1;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_uppercase() {
+            len += 1;
+        }
+        i += 1;
+    }
+    len
+}
+
+/// Writes `camel` in SCREAMING_SNAKE_CASE into `out` from `at`; returns where it ended.
+const fn screaming(camel: &str, out: &mut [u8], mut at: usize) -> usize {
+    let bytes = camel.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if i > 0 && bytes[i].is_ascii_uppercase() {
+            out[at] = b'_';
+            at += 1;
+        }
+        out[at] = bytes[i].to_ascii_uppercase();
+        at += 1;
+        i += 1;
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
+    use continuity_core::Handled;
+
     use super::*;
+    use crate::engine::ContinuityHandled;
+
+    const HEADER: &str = include_str!("../include/continuity.h");
 
     #[test]
     fn every_code_reads_back_from_its_number_and_has_its_header_name() {
         let codes: Vec<ContinuityCode> = (-100..100).filter_map(ContinuityCode::from_i32).collect();
-        assert_eq!(codes.len(), 10);
+        assert_eq!(codes.len(), ContinuityCode::ALL.len());
         for code in codes {
             assert_eq!(ContinuityCode::from_i32(code as i32), Some(code));
             let name = code.name();
@@ -121,6 +189,23 @@ mod tests {
                     out
                 });
             assert_eq!(name, format!("CONTINUITY_CODE_{words}"));
+            let line = format!("  {name} = {},\n", code as i32);
+            assert!(HEADER.contains(&line), "{line}");
+        }
+    }
+
+    #[test]
+    fn handled_follows_the_core_declaration() {
+        for (index, handled) in ContinuityHandled::ALL.into_iter().enumerate() {
+            assert_eq!(handled as usize, index);
+            assert_eq!(ContinuityHandled::from_i32(index as i32), Some(handled));
+            let core = Handled::ALL[index];
+            assert_eq!(ContinuityHandled::from(core), handled);
+            let name = handled.c_name().to_str().unwrap();
+            let expected = format!("CONTINUITY_HANDLED_{}", core.as_str().replace('-', "_"));
+            assert_eq!(name, expected.to_ascii_uppercase());
+            let line = format!("  {name} = {index},\n");
+            assert!(HEADER.contains(&line), "{line}");
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use continuity_core::{Engine, Input, Output, Phase, trace};
+use continuity_core::{Emitted, Engine, Handled, Input, trace};
 
 use crate::boundary::{self, Out, check_time, entry, read_str, to_c_string};
 use crate::code::ContinuityCode;
@@ -13,6 +13,38 @@ use crate::error::Failure;
 /// `UINT64_MAX`, "never". A host that sleeps until the deadline then simply
 /// waits for the next event.
 pub const CONTINUITY_NO_DEADLINE: u64 = 0xFFFF_FFFF_FFFF_FFFF;
+
+/// What became of an input, as `continuity_engine_handle` writes it to
+/// `*out_handled`.
+///
+/// Ignored inputs changed nothing and emitted nothing (the engine counts
+/// them in its status); they are not errors.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ContinuityHandled {
+    /// The input changed what the engine knows.
+    Applied = 0,
+    /// Ignored: it repeated what the engine already knew.
+    Duplicate = 1,
+    /// Ignored: it names a site or interaction the engine does not know.
+    Unknown = 2,
+    /// Ignored: it does not apply in the current phase or to the current site.
+    OutOfPhase = 3,
+    /// Refused: the engine is stopped (the call returns `CONTINUITY_CODE_STOPPED`).
+    Refused = 4,
+}
+
+crate::code::c_enum!(ContinuityHandled [Applied, Duplicate, Unknown, OutOfPhase, Refused]);
+
+// Declared in the order of core's `Handled::NAMES`, so a code is its position
+// there (the names are compared in `code::tests`).
+const _: () = assert!(ContinuityHandled::ALL.len() == Handled::ALL.len());
+
+impl From<Handled> for ContinuityHandled {
+    fn from(handled: Handled) -> ContinuityHandled {
+        ContinuityHandled::ALL[handled.code()]
+    }
+}
 
 /// One desktop's failover engine, behind an opaque pointer.
 ///
@@ -136,29 +168,37 @@ pub unsafe extern "C" fn continuity_engine_free(engine: *mut ContinuityEngine) {
 ///
 /// `now_ms` is the time in milliseconds on the host's monotonic clock, at
 /// most `CONTINUITY_MAX_TIME_MS`; a time before one the engine has seen
-/// counts as that time. Inputs that make no sense in the current state are
-/// not errors: the engine ignores them and counts them in its status.
+/// counts as that time. Deadlines already due by `now_ms` are handled
+/// first, each at its own time: the host need not call
+/// `continuity_engine_handle_timeout` before an input. Inputs that make no
+/// sense in the current state are not errors: the engine ignores them,
+/// counts them in its status, and says so in `*out_handled`.
 ///
 /// After the call, drain `continuity_engine_poll_output`, then ask
 /// `continuity_engine_poll_timeout` again.
 ///
-/// Returns `CONTINUITY_CODE_OK`; `CONTINUITY_CODE_INVALID_JSON`,
-/// `CONTINUITY_CODE_INVALID_INPUT` (with line and column) or
-/// `CONTINUITY_CODE_BAD_TIME` for bad arguments; `CONTINUITY_CODE_STOPPED`
-/// after the engine handled `stop`. A failed call leaves the engine exactly
-/// as it was.
+/// Returns `CONTINUITY_CODE_OK` for an input applied or ignored;
+/// `CONTINUITY_CODE_INVALID_JSON`, `CONTINUITY_CODE_INVALID_INPUT` (with line
+/// and column) or `CONTINUITY_CODE_BAD_TIME` for bad arguments, which leave
+/// the engine exactly as it was; `CONTINUITY_CODE_STOPPED` after the engine
+/// handled `stop` (the input is refused).
 ///
-/// Ownership: `input_json` stays the caller's.
+/// Ownership: `input_json` stays the caller's. `out_handled` may be NULL
+/// when the caller does not want to know; otherwise the engine writes what
+/// became of the input (`CONTINUITY_HANDLED_REFUSED` with
+/// `CONTINUITY_CODE_STOPPED`; on any other failure it is left as it was).
 ///
 /// # Safety
 ///
 /// `engine` is NULL or a live engine used by no other thread during the
-/// call; `input_json` is NULL or a NUL-terminated string.
+/// call; `input_json` is NULL or a NUL-terminated string; `out_handled` is
+/// NULL or points to a writable `ContinuityHandled`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn continuity_engine_handle(
     engine: *mut ContinuityEngine,
     input_json: *const c_char,
     now_ms: u64,
+    out_handled: *mut ContinuityHandled,
 ) -> ContinuityCode {
     entry("continuity_engine_handle", || {
         // SAFETY: the caller's contract for `engine`.
@@ -167,17 +207,21 @@ pub unsafe extern "C" fn continuity_engine_handle(
         let text = unsafe { read_str(input_json, "input_json") }?;
         let now = check_time(now_ms, "now_ms")?;
         let input = Input::from_json(text).map_err(|err| input_failure(&err, text))?;
-        if handle.read()?.phase() == Phase::Stopped {
+        let type_name = input.type_name();
+        let handled = handle.change(|engine| engine.handle_input(input, now))?;
+        // SAFETY: the caller's contract for `out_handled` (NULL: not wanted).
+        if let Ok(mut out) = unsafe { Out::new(out_handled, "out_handled") } {
+            out.write(handled.into());
+        }
+        if handled == Handled::Refused {
             return Err(Failure::new(
                 ContinuityCode::Stopped,
                 format!(
-                    "the engine is stopped, so `{}` was refused: `stop` is final; free the \
-                     engine and create a new one to start again",
-                    input.type_name()
+                    "the engine is stopped, so `{type_name}` was refused: `stop` is final; free \
+                     the engine and create a new one to start again"
                 ),
             ));
         }
-        handle.change(|engine| engine.handle_input(input, now))?;
         Ok(ContinuityCode::Ok)
     })
 }
@@ -249,8 +293,12 @@ pub unsafe extern "C" fn continuity_engine_poll_timeout(
 ///
 /// The JSON is written exactly as the trace writes it (`", "` between
 /// members, `": "` after keys), so printing
-/// `{"at": <continuity_engine_now>, "output": <json>}` and a newline gives
-/// the lines of `continuity simulate` byte for byte.
+/// `{"at": <*out_at_ms>, "output": <json>}` and a newline gives the lines of
+/// `continuity simulate` byte for byte.
+///
+/// `*out_at_ms` is the engine time the output was decided at: the `now_ms`
+/// of the call that caused it, or, for a deadline handled late, the
+/// deadline's own time (never later than `continuity_engine_now`).
 ///
 /// Returns `CONTINUITY_CODE_OK` and writes the output to `*out_json`, or
 /// `CONTINUITY_CODE_NONE` when no output is waiting and sets `*out_json` to
@@ -259,16 +307,19 @@ pub unsafe extern "C" fn continuity_engine_poll_timeout(
 ///
 /// Ownership: the string belongs to the caller, who frees it with
 /// `continuity_string_free`. On anything but `CONTINUITY_CODE_OK`,
-/// `*out_json` is set to NULL.
+/// `*out_json` is set to NULL. `out_at_ms` may be NULL when the caller does
+/// not want the time.
 ///
 /// # Safety
 ///
 /// `engine` is NULL or a live engine used by no other thread during the
-/// call; `out_json` is NULL or points to a writable `char *`.
+/// call; `out_json` is NULL or points to a writable `char *`; `out_at_ms` is
+/// NULL or points to a writable `uint64_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn continuity_engine_poll_output(
     engine: *mut ContinuityEngine,
     out_json: *mut *mut c_char,
+    out_at_ms: *mut u64,
 ) -> ContinuityCode {
     entry("continuity_engine_poll_output", || {
         // SAFETY: the caller's contract for `out_json`.
@@ -277,19 +328,19 @@ pub unsafe extern "C" fn continuity_engine_poll_output(
         let handle = unsafe { engine_mut(engine) }?;
         // SAFETY: the caller's contract for `out_json`.
         let mut out = unsafe { Out::new(out_json, "out_json") }?;
-        let json = handle.change(|engine| engine.poll_output().map(output_json))?;
-        Ok(match json {
-            Some(json) => {
-                out.write(json);
-                ContinuityCode::Ok
-            }
-            None => ContinuityCode::None,
-        })
+        let Some(Emitted { at, output }) = handle.change(Engine::poll_output)? else {
+            return Ok(ContinuityCode::None);
+        };
+        out.write(output_json(&output));
+        // SAFETY: the caller's contract for `out_at_ms` (NULL: not wanted).
+        if let Ok(mut out_at) = unsafe { Out::new(out_at_ms, "out_at_ms") } {
+            out_at.write(at);
+        }
+        Ok(ContinuityCode::Ok)
     })
 }
 
-/// The latest time the engine has seen, in milliseconds: the `at` of the
-/// outputs it emits now, as the trace stamps them.
+/// The latest time the engine has seen, in milliseconds.
 ///
 /// Returns `CONTINUITY_CODE_OK` and writes the time to `*out_now_ms`.
 ///
@@ -373,9 +424,9 @@ fn null_engine() -> Failure {
 }
 
 /// An output as the trace writes it, handed to C.
-fn output_json(output: Output) -> *mut c_char {
+fn output_json(output: &continuity_core::Output) -> *mut c_char {
     let mut json = Vec::with_capacity(128);
-    trace::write_output(&output, &mut json);
+    trace::write_output(output, &mut json);
     to_c_string(json)
 }
 

@@ -8,7 +8,7 @@ use std::ptr;
 
 use continuity_capi::{
     CONTINUITY_MAX_TIME_MS, CONTINUITY_NO_DEADLINE, ContinuityCode, ContinuityEngine,
-    continuity_code_name, continuity_engine_free, continuity_engine_handle,
+    ContinuityHandled, continuity_code_name, continuity_engine_free, continuity_engine_handle,
     continuity_engine_handle_timeout, continuity_engine_new, continuity_engine_now,
     continuity_engine_poll_output, continuity_engine_poll_timeout, continuity_engine_status,
     continuity_last_error, continuity_resolve_option_files, continuity_string_free,
@@ -175,7 +175,8 @@ fn new_points_unresolved_option_exports_to_the_resolver() {
 fn handle_refuses_a_null_engine() {
     let input = c(r#"{"type":"start"}"#);
     // SAFETY: the NULL engine is what is tested; a valid input string.
-    let code = unsafe { continuity_engine_handle(ptr::null_mut(), input.as_ptr(), 0) };
+    let code =
+        unsafe { continuity_engine_handle(ptr::null_mut(), input.as_ptr(), 0, ptr::null_mut()) };
     assert_failed(
         code,
         ContinuityCode::NullArgument,
@@ -188,7 +189,7 @@ fn handle_refuses_a_null_engine() {
 fn handle_refuses_a_null_input_and_changes_nothing() {
     let (engine, twin) = active_pair();
     // SAFETY: a live engine; the NULL input is what is tested.
-    let code = unsafe { continuity_engine_handle(engine.0, ptr::null(), 20_000) };
+    let code = unsafe { continuity_engine_handle(engine.0, ptr::null(), 20_000, ptr::null_mut()) };
     assert_failed(
         code,
         ContinuityCode::NullArgument,
@@ -203,7 +204,8 @@ fn handle_refuses_input_that_is_not_utf8_and_changes_nothing() {
     let (engine, twin) = active_pair();
     let input = CString::new(b"{\"type\":\"start\xff\"}".to_vec()).unwrap();
     // SAFETY: a live engine and a NUL-terminated string.
-    let code = unsafe { continuity_engine_handle(engine.0, input.as_ptr(), 20_000) };
+    let code =
+        unsafe { continuity_engine_handle(engine.0, input.as_ptr(), 20_000, ptr::null_mut()) };
     assert_failed(
         code,
         ContinuityCode::InvalidUtf8,
@@ -371,6 +373,60 @@ fn times_that_go_backwards_count_as_the_last_time_seen() {
 }
 
 #[test]
+fn handle_says_what_became_of_each_input_and_outputs_carry_their_time() {
+    let (engine, _) = active_pair();
+    let handled = |input: &str, now: u64| {
+        let input = c(input);
+        let mut handled = ContinuityHandled::Refused;
+        // SAFETY: a live engine used by this thread only, a valid string, a writable out-pointer.
+        let code = unsafe { continuity_engine_handle(engine.0, input.as_ptr(), now, &mut handled) };
+        assert_eq!(code, ContinuityCode::Ok, "{}", last_error());
+        handled
+    };
+    assert_eq!(
+        handled(r#"{"type":"start"}"#, 2_000),
+        ContinuityHandled::Duplicate
+    );
+    assert_eq!(
+        handled(r#"{"type":"endpoint_registered","site":"SiteZ"}"#, 2_000),
+        ContinuityHandled::Unknown
+    );
+    assert_eq!(
+        handled(r#"{"type":"endpoint_registered","site":"SiteB"}"#, 2_000),
+        ContinuityHandled::OutOfPhase
+    );
+    assert_eq!(handled(LINK_DOWN, 12_000), ContinuityHandled::Applied);
+    engine.outputs();
+    // The switch falls due at 72 s; no handle_timeout call comes, and an
+    // input at 73 s finds it handled first, at its own time.
+    assert_eq!(
+        handled(r#"{"type":"interaction_started","id":"call-1"}"#, 73_000),
+        ContinuityHandled::Applied
+    );
+    let mut times = Vec::new();
+    loop {
+        let mut json = ptr::null_mut();
+        let mut at = 0;
+        // SAFETY: a live engine; `json` and `at` are writable.
+        match unsafe { continuity_engine_poll_output(engine.0, &mut json, &mut at) } {
+            ContinuityCode::Ok => times.push((at, take(json))),
+            ContinuityCode::None => break,
+            code => panic!("{code:?}: {}", last_error()),
+        }
+    }
+    assert!(!times.is_empty());
+    assert!(
+        times.iter().all(|(at, _)| *at == 72_000),
+        "every output of the switch carries the deadline's time: {times:?}"
+    );
+    assert!(
+        times
+            .iter()
+            .any(|(_, json)| json.contains(r#""type": "switched""#))
+    );
+}
+
+#[test]
 fn a_stopped_engine_refuses_inputs_and_changes_nothing() {
     let (engine, twin) = active_pair();
     for e in [&engine, &twin] {
@@ -382,7 +438,13 @@ fn a_stopped_engine_refuses_inputs_and_changes_nothing() {
         );
     }
     for (input, name) in [(LINK_DOWN, "link_down"), (r#"{"type":"stop"}"#, "stop")] {
-        let code = engine.handle(input, 20_000);
+        // The twin is refused the same inputs: both count them (rule 10).
+        let mut handled = ContinuityHandled::Applied;
+        assert_eq!(twin.handle(input, 20_000), ContinuityCode::Stopped);
+        // SAFETY: a live engine used by this thread only, a valid string, a writable out-pointer.
+        let code =
+            unsafe { continuity_engine_handle(engine.0, c(input).as_ptr(), 20_000, &mut handled) };
+        assert_eq!(handled, ContinuityHandled::Refused);
         assert_failed(
             code,
             ContinuityCode::Stopped,
@@ -411,7 +473,8 @@ fn poll_output_refuses_null_pointers_and_keeps_the_output() {
     twin.handle_ok(LINK_DOWN, 12_000);
     let mut json = garbage_string();
     // SAFETY: the NULL engine is what is tested; `json` is writable.
-    let code = unsafe { continuity_engine_poll_output(ptr::null_mut(), &mut json) };
+    let code =
+        unsafe { continuity_engine_poll_output(ptr::null_mut(), &mut json, ptr::null_mut()) };
     assert_failed(
         code,
         ContinuityCode::NullArgument,
@@ -423,7 +486,7 @@ fn poll_output_refuses_null_pointers_and_keeps_the_output() {
         "a failed call sets the string pointer to NULL"
     );
     // SAFETY: a live engine; the NULL out-pointer is what is tested.
-    let code = unsafe { continuity_engine_poll_output(engine.0, ptr::null_mut()) };
+    let code = unsafe { continuity_engine_poll_output(engine.0, ptr::null_mut(), ptr::null_mut()) };
     assert_failed(
         code,
         ContinuityCode::NullArgument,
@@ -437,8 +500,9 @@ fn poll_output_refuses_null_pointers_and_keeps_the_output() {
 fn poll_output_says_none_and_writes_null_when_drained() {
     let (engine, _) = active_pair();
     let mut json = garbage_string();
-    // SAFETY: a live engine; `json` is writable.
-    let code = unsafe { continuity_engine_poll_output(engine.0, &mut json) };
+    let mut at = 7;
+    // SAFETY: a live engine; `json` and `at` are writable.
+    let code = unsafe { continuity_engine_poll_output(engine.0, &mut json, &mut at) };
     assert_eq!(code, ContinuityCode::None);
     assert!(json.is_null());
 }
@@ -746,7 +810,7 @@ impl Engine {
     fn handle(&self, input: &str, now: u64) -> ContinuityCode {
         let input = c(input);
         // SAFETY: a live engine used by this thread only, and a valid string.
-        unsafe { continuity_engine_handle(self.0, input.as_ptr(), now) }
+        unsafe { continuity_engine_handle(self.0, input.as_ptr(), now, ptr::null_mut()) }
     }
 
     #[track_caller]
@@ -769,8 +833,8 @@ impl Engine {
         let mut outputs = Vec::new();
         loop {
             let mut json = ptr::null_mut();
-            // SAFETY: a live engine; `json` is writable.
-            match unsafe { continuity_engine_poll_output(self.0, &mut json) } {
+            // SAFETY: a live engine; `json` is writable; the time is not wanted.
+            match unsafe { continuity_engine_poll_output(self.0, &mut json, ptr::null_mut()) } {
                 ContinuityCode::Ok => outputs.push(take(json)),
                 ContinuityCode::None => return outputs,
                 code => panic!("{code:?}: {}", last_error()),

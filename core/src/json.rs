@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 
 use crate::error::Error;
+use crate::wire::WireEnum;
 
 /// How deeply arrays and objects may nest (as serde_json).
 const MAX_DEPTH: usize = 128;
@@ -438,12 +439,23 @@ impl<'t> Doc<'t> {
             .iter()
             .find(|name| **name == s.as_ref())
             .copied()
-            .ok_or_else(|| {
-                self.error(
-                    value,
-                    format!("unknown variant `{s}`, {}", expected_list(names)),
-                )
-            })
+            .ok_or_else(|| self.unknown_variant(value, s, names))
+    }
+
+    /// A variant of a [`WireEnum`], given as its wire name.
+    pub fn wire<T: WireEnum>(&self, value: &Value<'_>) -> Result<T, Error> {
+        let Kind::String(s) = &value.kind else {
+            return Err(self.invalid_type(value, "a string"));
+        };
+        T::from_wire_name(s).ok_or_else(|| self.unknown_variant(value, s, T::NAMES))
+    }
+
+    /// "unknown variant `s`, expected …".
+    fn unknown_variant(&self, value: &Value<'_>, s: &str, names: &[&str]) -> Error {
+        self.error(
+            value,
+            format!("unknown variant `{s}`, {}", expected_list(names)),
+        )
     }
 }
 

@@ -9,6 +9,45 @@
 //! thick client through the native shim, or the scenario runner) feeds it
 //! what happened and carries out the commands it emits.
 //!
+//! # Glossary
+//!
+//! The words below mean one thing each, in the code, the docs and every
+//! binding.
+//!
+//! - **Site**: a named location (`SiteA`) running one HA pair of each
+//!   **service** — `sip-server`, `stat-server`, `config-server`. For one
+//!   agent a site plays a **role**: `preferred` or `peer`.
+//! - **Member**: `primary` or `backup`, one server of an HA pair. A **link**
+//!   is the desktop's connection to one member; a service is *up* while at
+//!   least one of its links is. **Trigger services** are those whose loss
+//!   starts the switchover timer.
+//! - **Endpoint**: the agent's SIP phone, registered at one site.
+//!   **Interaction**: a call (or other work) on the desktop.
+//! - **Bundle** ([`Bundle`]): everything one desktop is configured with; it
+//!   resolves to a **policy** ([`ResolvedPolicy`]) or to **diagnostics**
+//!   ([`Diagnostic`]).
+//! - **Input** ([`Input`]): something that happened, handed to a `handle_*`
+//!   method; each answers what became of it ([`Handled`]: applied, ignored
+//!   and why, or refused). **Output** ([`Output`]): what the engine
+//!   decided — a **command** the host carries out (`connect`,
+//!   `register_endpoint`, `probe`, …) or a **notice** for the UI
+//!   (`switched`, `phase_changed`, …). [`Emitted`] is an output with the
+//!   engine time it was decided at.
+//! - **Engine time** ([`Millis`]): the host's monotonic milliseconds, passed
+//!   as `now`. A **deadline** is a time the engine asked to be called back
+//!   at ([`Engine::poll_timeout`]), for a [`TimerKind`].
+//! - **Switch** (switchover): leaving one site for the other, for a
+//!   [`Reason`]; a **pending** switch is announced before it happens. The
+//!   **switchback** is the switch back to the preferred site
+//!   (`auto-restore`).
+//! - **Probe**: the engine's `probe {site}` command, "is this site
+//!   healthy?", answered by the `probe_result` input. (How a host finds out
+//!   — TCP connects, SIP OPTIONS — is its own business; the native shim
+//!   calls those *health checks*.)
+//! - **Phase** ([`Phase`]): what the desktop is doing, as a UI shows it.
+//! - **Scenario** ([`Scenario`]): timed inputs run in virtual time; its
+//!   **trace** is the emitted outputs, one JSON line each ([`trace`]).
+//!
 //! # Time
 //!
 //! All time is an input. The host passes `now` — milliseconds on any
@@ -29,6 +68,12 @@
 //!    deadline came, call [`Engine::handle_timeout`]`(now)`.
 //! 5. Go to 2.
 //!
+//! The host needs nothing more: before an input, the engine itself handles
+//! every deadline already due, each at its own time (within the wake gap;
+//! see [`Engine::handle_timeout`]), so a host whose timer fired late gets
+//! exactly the decisions, and the times, of one whose timer was punctual.
+//! Each output carries the time it was decided at ([`Emitted::at`]).
+//!
 //! ```no_run
 //! use continuity_core::{Bundle, Engine, Input, Output};
 //!
@@ -38,12 +83,14 @@
 //! let mut engine = Engine::new(bundle, 7)?;
 //! engine.handle_start(0);
 //! loop {
-//!     while let Some(output) = engine.poll_output() {
-//!         carry_out(output);
+//!     while let Some(emitted) = engine.poll_output() {
+//!         carry_out(emitted.output);
 //!     }
 //!     // Wait for an event or the deadline, whichever comes first.
 //!     match next_event(engine.poll_timeout()) {
-//!         (Some(input), now) => engine.handle_input(input, now),
+//!         (Some(input), now) => {
+//!             engine.handle_input(input, now);
+//!         }
 //!         (None, now) => engine.handle_timeout(now),
 //!     }
 //! }
@@ -77,8 +124,8 @@
 //! # Panics
 //!
 //! Nothing reachable from input panics: malformed data is an [`Error`], and
-//! inputs that make no sense in the current state are ignored and counted
-//! ([`Engine::ignored`]). The few `expect`s state the invariant they rely on.
+//! inputs that make no sense in the current state are ignored, counted
+//! ([`Engine::ignored`]) and answered as such ([`Handled::Ignored`]). The few `expect`s state the invariant they rely on.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -91,13 +138,14 @@ pub mod scenario;
 pub mod trace;
 mod types;
 mod vocab;
+pub mod wire;
 
 pub use config::{Bundle, Diagnostic, ResolvedPolicy, Severity, validate};
 pub use engine::{
-    Engine, Ignored, LinkState, NextTimer, PendingSwitch, ServiceStatus, Status, TimerKind,
+    Engine, Handled, Ignore, Ignored, LinkState, NextTimer, PendingSwitch, ServiceStatus, Status,
+    TimerKind,
 };
 pub use error::Error;
 pub use scenario::{BundleSource, Entry, Scenario, Step};
-pub use trace::TraceLine;
 pub use types::{Member, Millis, Name, Phase, Reason, Role, Service, ServiceSet};
-pub use vocab::{Input, Output};
+pub use vocab::{Emitted, FieldKind, Input, InputType, Output, OutputType};

@@ -4,9 +4,8 @@ use crate::config::{Bundle, MAX_BUNDLE_BYTES};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::json::{self, Doc, Value};
-use crate::trace::TraceLine;
 use crate::types::Millis;
-use crate::vocab::Input;
+use crate::vocab::{Emitted, Input};
 
 /// Scenarios larger than this many bytes are refused before parsing.
 pub const MAX_SCENARIO_BYTES: usize = MAX_BUNDLE_BYTES + 4 * 1024 * 1024;
@@ -200,7 +199,7 @@ impl Scenario {
     ///
     /// [`Error::Invalid`] when the bundle does not validate, and
     /// [`Error::Scenario`] if the run exceeds [`MAX_TRACE_LINES`] outputs.
-    pub fn run(&self, bundle: Bundle) -> Result<Vec<TraceLine>, Error> {
+    pub fn run(&self, bundle: Bundle) -> Result<Vec<Emitted>, Error> {
         Ok(self
             .replay(bundle)?
             .into_iter()
@@ -254,7 +253,7 @@ pub enum Entry {
     /// A step of the scenario, at the point it was processed.
     Step(Step),
     /// An output of the engine.
-    Output(TraceLine),
+    Output(Emitted),
 }
 
 struct Run {
@@ -287,9 +286,8 @@ impl Run {
     }
 
     fn drain(&mut self) -> Result<(), Error> {
-        let at = self.engine.now();
-        while let Some(output) = self.engine.poll_output() {
-            self.journal.push(Entry::Output(TraceLine { at, output }));
+        while let Some(emitted) = self.engine.poll_output() {
+            self.journal.push(Entry::Output(emitted));
             self.outputs += 1;
         }
         if self.outputs > MAX_TRACE_LINES {

@@ -1,32 +1,18 @@
-//! The trace format: JSON Lines, one output per line, with its time.
+//! The trace format: JSON Lines, one [`Emitted`] output per line, with its time.
 
-use serde::{Deserialize, Serialize};
+use crate::vocab::{Emitted, Output};
 
-use crate::types::Millis;
-use crate::vocab::Output;
-
-/// One line of a trace: an output and the engine time it was emitted at.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TraceLine {
-    /// Engine time (the latest `now` the engine had seen) when the output was emitted.
-    pub at: Millis,
-    /// The output.
-    pub output: Output,
-}
-
-impl TraceLine {
-    /// Appends this line to `out` in the canonical form, newline included.
-    ///
-    /// The canonical form is one JSON object per line with `", "` between
-    /// members and `": "` after keys, keys in declaration order: for example
-    /// `{"at": 72000, "output": {"type": "switched", "from": "SiteA", "to": "SiteB", "reason": "site-timeout"}}`.
-    pub fn write_to(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\"at\": ");
-        out.extend_from_slice(self.at.to_string().as_bytes());
-        out.extend_from_slice(b", \"output\": ");
-        write_output(&self.output, out);
-        out.extend_from_slice(b"}\n");
-    }
+/// Appends one trace line to `out` in the canonical form, newline included.
+///
+/// The canonical form is one JSON object per line with `", "` between
+/// members and `": "` after keys, keys in declaration order: for example
+/// `{"at": 72000, "output": {"type": "switched", "from": "SiteA", "to": "SiteB", "reason": "site-timeout"}}`.
+pub fn write_line(emitted: &Emitted, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"at\": ");
+    out.extend_from_slice(emitted.at.to_string().as_bytes());
+    out.extend_from_slice(b", \"output\": ");
+    write_output(&emitted.output, out);
+    out.extend_from_slice(b"}\n");
 }
 
 /// Appends `output` to `out` as a trace line writes it (no newline): for
@@ -65,10 +51,10 @@ pub fn space_json(compact: &[u8], out: &mut Vec<u8>) {
 }
 
 /// Renders a whole trace in the canonical form.
-pub fn render(lines: &[TraceLine]) -> String {
+pub fn render(lines: &[Emitted]) -> String {
     let mut out = Vec::with_capacity(lines.len() * 96);
     for line in lines {
-        line.write_to(&mut out);
+        write_line(line, &mut out);
     }
     // serde_json writes valid UTF-8 only, and only ASCII spaces are added.
     String::from_utf8(out).expect("serde_json output is UTF-8")
@@ -81,7 +67,7 @@ mod tests {
 
     #[test]
     fn lines_have_the_documented_shape() {
-        let line = TraceLine {
+        let line = Emitted {
             at: 72000,
             output: Output::Switched {
                 from: "SiteA".into(),
@@ -93,14 +79,14 @@ mod tests {
             render(std::slice::from_ref(&line)),
             "{\"at\": 72000, \"output\": {\"type\": \"switched\", \"from\": \"SiteA\", \"to\": \"SiteB\", \"reason\": \"site-timeout\"}}\n"
         );
-        let parsed: TraceLine =
+        let parsed: Emitted =
             serde_json::from_str(render(std::slice::from_ref(&line)).trim()).unwrap();
         assert_eq!(parsed, line);
     }
 
     #[test]
     fn separators_inside_names_are_left_alone() {
-        let line = TraceLine {
+        let line = Emitted {
             at: 1,
             output: Output::Connect {
                 site: "a, b: \\\"c\\\": d,".into(),

@@ -1,9 +1,10 @@
 //! The small words of the vocabulary: services, members, phases, roles, reasons.
 
-use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::wire_enum;
 
 /// A point in engine time: milliseconds on a monotonic clock owned by the host.
 ///
@@ -19,84 +20,27 @@ pub type Millis = u64;
 /// without allocating.
 pub type Name = Arc<str>;
 
-/// A service that a site runs as a high-availability pair.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Service {
-    /// The SIP Server HA pair.
-    SipServer,
-    /// The Stat Server HA pair.
-    StatServer,
-    /// The Configuration Server (Proxy) HA pair.
-    ConfigServer,
-}
-
-impl Service {
-    /// Every service, in the order the engine reports them.
-    pub const ALL: [Service; 3] = [
-        Service::SipServer,
-        Service::StatServer,
-        Service::ConfigServer,
-    ];
-
-    /// Every service's wire name, in [`Service::ALL`] order.
-    pub const NAMES: &'static [&'static str] = &["sip-server", "stat-server", "config-server"];
-
-    /// The wire name, as in `"sip-server"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Service::SipServer => "sip-server",
-            Service::StatServer => "stat-server",
-            Service::ConfigServer => "config-server",
-        }
-    }
-
-    /// Parses a wire name.
-    pub fn from_name(name: &str) -> Option<Service> {
-        Service::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-
-    pub(crate) fn index(self) -> usize {
-        self as usize
+wire_enum! {
+    /// A service that a site runs as a high-availability pair.
+    #[derive(PartialOrd, Ord)]
+    pub enum Service {
+        /// The SIP Server HA pair.
+        SipServer = "sip-server",
+        /// The Stat Server HA pair.
+        StatServer = "stat-server",
+        /// The Configuration Server (Proxy) HA pair.
+        ConfigServer = "config-server",
     }
 }
 
-impl fmt::Display for Service {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A member of a high-availability pair.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Member {
-    /// The primary server of the pair.
-    Primary,
-    /// The backup server of the pair.
-    Backup,
-}
-
-impl Member {
-    /// Both members, primary first.
-    pub const ALL: [Member; 2] = [Member::Primary, Member::Backup];
-
-    /// The wire name, as in `"primary"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Member::Primary => "primary",
-            Member::Backup => "backup",
-        }
-    }
-
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl fmt::Display for Member {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+wire_enum! {
+    /// A member of a high-availability pair.
+    #[derive(PartialOrd, Ord)]
+    pub enum Member {
+        /// The primary server of the pair.
+        Primary = "primary",
+        /// The backup server of the pair.
+        Backup = "backup",
     }
 }
 
@@ -143,102 +87,45 @@ impl Serialize for ServiceSet {
     }
 }
 
-/// What the engine is doing, as shown to the user.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    /// Constructed, not started.
-    Idle,
-    /// Looking for a Configuration Server Proxy with only the local configuration.
-    Bootstrapping,
-    /// Connecting to a site; not all of its trigger services are up yet.
-    Connecting,
-    /// Connected to a site whose trigger services have all been up.
-    Active,
-    /// Both sites failed in a row; retrying with backoff and probing.
-    AllSitesDown,
-    /// Stopped for good, by `stop` or by a configuration error at bootstrap.
-    Stopped,
-}
-
-impl Phase {
-    /// The wire name, as in `"all_sites_down"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Idle => "idle",
-            Phase::Bootstrapping => "bootstrapping",
-            Phase::Connecting => "connecting",
-            Phase::Active => "active",
-            Phase::AllSitesDown => "all_sites_down",
-            Phase::Stopped => "stopped",
-        }
+wire_enum! {
+    /// What the engine is doing, as shown to the user.
+    pub enum Phase {
+        /// Constructed, not started.
+        Idle = "idle",
+        /// Looking for a Configuration Server Proxy with only the local configuration.
+        Bootstrapping = "bootstrapping",
+        /// Connecting to a site; not all of its trigger services are up yet.
+        Connecting = "connecting",
+        /// Connected to a site whose trigger services have all been up.
+        Active = "active",
+        /// Both sites failed in a row; retrying with backoff and probing.
+        AllSitesDown = "all_sites_down",
+        /// Stopped for good, by `stop` or by a configuration error at bootstrap.
+        Stopped = "stopped",
     }
 }
 
-impl fmt::Display for Phase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+wire_enum! {
+    /// The role a site plays for this agent.
+    pub enum Role {
+        /// The agent's preferred site.
+        Preferred = "preferred",
+        /// The Business Continuity peer site.
+        Peer = "peer",
     }
 }
 
-/// The role a site plays for this agent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The agent's preferred site.
-    Preferred,
-    /// The Business Continuity peer site.
-    Peer,
-}
-
-impl Role {
-    /// The wire name, as in `"preferred"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Preferred => "preferred",
-            Role::Peer => "peer",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Why a switch happens (or was scheduled, or was cancelled).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Reason {
-    /// The site's trigger services were not all up within the site timeout.
-    #[serde(rename = "site-timeout")]
-    SiteTimeout,
-    /// The SIP endpoint was not registered within the wait-for-sipphone timeout.
-    #[serde(rename = "endpoint-timeout")]
-    EndpointTimeout,
-    /// The preferred site has been healthy long enough to switch back to it.
-    #[serde(rename = "auto-restore")]
-    AutoRestore,
-    /// The host asked for the switch with `switch_requested`.
-    #[serde(rename = "manual")]
-    Manual,
-}
-
-impl Reason {
-    /// The wire name, as in `"site-timeout"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::SiteTimeout => "site-timeout",
-            Reason::EndpointTimeout => "endpoint-timeout",
-            Reason::AutoRestore => "auto-restore",
-            Reason::Manual => "manual",
-        }
-    }
-}
-
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+wire_enum! {
+    /// Why a switch happens (or was scheduled, or was cancelled).
+    pub enum Reason {
+        /// The site's trigger services were not all up within the site timeout.
+        SiteTimeout = "site-timeout",
+        /// The SIP endpoint was not registered within the wait-for-sipphone timeout.
+        EndpointTimeout = "endpoint-timeout",
+        /// The preferred site has been healthy long enough to switch back to it.
+        AutoRestore = "auto-restore",
+        /// The host asked for the switch with `switch_requested`.
+        Manual = "manual",
     }
 }
 

@@ -6,77 +6,81 @@ use crate::config::{Bundle, Diagnostic};
 use crate::error::Error;
 use crate::json::{self, Doc, Value};
 use crate::types::{Member, Millis, Name, Phase, Reason, Role, Service};
+use crate::wire::{input_enum, tagged_enum};
+use crate::wire_enum;
 
-/// Something that happened in the world, handed to the engine by the host.
-///
-/// Each variant has a typed `handle_*` method on [`Engine`](crate::Engine)
-/// too; [`Engine::handle_input`](crate::Engine::handle_input) dispatches this
-/// enum to them. [`Input::from_json`] reads one from its JSON form; serde
-/// writes it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Input {
-    /// Start the engine: bootstrap or connect to the preferred site.
-    Start,
-    /// The configuration read from a Configuration Server, merged over the local one.
-    ConfigLoaded {
-        /// The bundle that was read.
-        bundle: Box<Bundle>,
-    },
-    /// A connection to one member of a site's service came up.
-    LinkUp {
-        /// The site.
-        site: Name,
-        /// The service.
-        service: Service,
-        /// Which member of the HA pair.
-        member: Member,
-    },
-    /// A connection to one member of a site's service went down.
-    LinkDown {
-        /// The site.
-        site: Name,
-        /// The service.
-        service: Service,
-        /// Which member of the HA pair.
-        member: Member,
-    },
-    /// The SIP endpoint registered at a site.
-    EndpointRegistered {
-        /// The site.
-        site: Name,
-    },
-    /// The SIP endpoint lost or failed its registration at a site.
-    EndpointUnregistered {
-        /// The site.
-        site: Name,
-    },
-    /// The answer to a [`Output::Probe`].
-    ProbeResult {
-        /// The probed site.
-        site: Name,
-        /// Whether the site answered as healthy.
-        ok: bool,
-    },
-    /// A call or other interaction started on the desktop.
-    InteractionStarted {
-        /// The host's identifier for the interaction.
-        id: Name,
-    },
-    /// An interaction ended.
-    InteractionEnded {
-        /// The identifier given in `interaction_started`.
-        id: Name,
-    },
-    /// The agent (or an administrator) asked to switch to a site now.
-    SwitchRequested {
-        /// The site to switch to.
-        site: Name,
-    },
-    /// The host was frozen (sleep, background tab) and runs again.
-    Resumed,
-    /// Stop: unregister, disconnect, and ignore everything afterwards.
-    Stop,
+input_enum! {
+    /// Something that happened in the world, handed to the engine by the host.
+    ///
+    /// Each variant has a typed `handle_*` method on [`Engine`](crate::Engine)
+    /// too; [`Engine::handle_input`](crate::Engine::handle_input) dispatches this
+    /// enum to them. [`Input::from_json`] reads one from its JSON form; serde
+    /// writes it.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[serde(tag = "type")]
+    pub enum Input: InputType {
+        /// Start the engine: bootstrap or connect to the preferred site.
+        Start = "start",
+        /// The configuration read from a Configuration Server, merged over the local one.
+        ConfigLoaded = "config_loaded" {
+            /// The bundle that was read.
+            bundle: Box<Bundle>,
+        },
+        /// A connection to one member of a site's service came up.
+        LinkUp = "link_up" {
+            /// The site.
+            site: Name,
+            /// The service.
+            service: Service,
+            /// Which member of the HA pair.
+            member: Member,
+        },
+        /// A connection to one member of a site's service went down.
+        LinkDown = "link_down" {
+            /// The site.
+            site: Name,
+            /// The service.
+            service: Service,
+            /// Which member of the HA pair.
+            member: Member,
+        },
+        /// The SIP endpoint registered at a site.
+        EndpointRegistered = "endpoint_registered" {
+            /// The site.
+            site: Name,
+        },
+        /// The SIP endpoint lost or failed its registration at a site.
+        EndpointUnregistered = "endpoint_unregistered" {
+            /// The site.
+            site: Name,
+        },
+        /// The answer to a [`Output::Probe`].
+        ProbeResult = "probe_result" {
+            /// The probed site.
+            site: Name,
+            /// Whether the site answered as healthy.
+            ok: bool,
+        },
+        /// A call or other interaction started on the desktop.
+        InteractionStarted = "interaction_started" {
+            /// The host's identifier for the interaction.
+            id: Name,
+        },
+        /// An interaction ended.
+        InteractionEnded = "interaction_ended" {
+            /// The identifier given in `interaction_started`.
+            id: Name,
+        },
+        /// The agent (or an administrator) asked to switch to a site now.
+        SwitchRequested = "switch_requested" {
+            /// The site to switch to.
+            site: Name,
+        },
+        /// The host was frozen (sleep, background tab) and runs again.
+        Resumed = "resumed",
+        /// Stop: unregister, disconnect, and ignore everything afterwards.
+        Stop = "stop",
+    }
 }
 
 impl Input {
@@ -97,79 +101,12 @@ impl Input {
         }
     }
 
-    /// The wire name of this input's type, as in `"link_down"`.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Input::Start => "start",
-            Input::ConfigLoaded { .. } => "config_loaded",
-            Input::LinkUp { .. } => "link_up",
-            Input::LinkDown { .. } => "link_down",
-            Input::EndpointRegistered { .. } => "endpoint_registered",
-            Input::EndpointUnregistered { .. } => "endpoint_unregistered",
-            Input::ProbeResult { .. } => "probe_result",
-            Input::InteractionStarted { .. } => "interaction_started",
-            Input::InteractionEnded { .. } => "interaction_ended",
-            Input::SwitchRequested { .. } => "switch_requested",
-            Input::Resumed => "resumed",
-            Input::Stop => "stop",
-        }
-    }
-}
-
-/// Every input type's wire name, in declaration order.
-const INPUT_TYPES: &[&str] = &[
-    "start",
-    "config_loaded",
-    "link_up",
-    "link_down",
-    "endpoint_registered",
-    "endpoint_unregistered",
-    "probe_result",
-    "interaction_started",
-    "interaction_ended",
-    "switch_requested",
-    "resumed",
-    "stop",
-];
-
-/// An input's fields as read, before its type says which it needs.
-struct RawInput {
-    kind: &'static str,
-    bundle: Option<Box<Bundle>>,
-    site: Option<Name>,
-    service: Option<Service>,
-    member: Option<Member>,
-    ok: Option<bool>,
-    id: Option<Name>,
-}
-
-impl Input {
     /// Reads an input from a parsed JSON value.
     pub(crate) fn from_value(doc: &Doc<'_>, value: &Value<'_>) -> Result<Input, Error> {
         let obj = doc.object(value, "an input (a map with a `type`)")?;
-        let kind = obj.required("type")?;
-        let name = doc.variant(kind, INPUT_TYPES)?;
-        obj.deny_unknown(fields_of(name).unwrap_or_default(), &["type"])?;
-        let raw = RawInput {
-            kind: name,
-            bundle: obj
-                .opt("bundle", |doc, v| Bundle::from_value(doc, v))?
-                .map(Box::new),
-            site: obj.opt("site", |doc, v| doc.string(v))?.map(Name::from),
-            service: obj.opt("service", |doc, v| {
-                Ok(Service::from_name(doc.variant(v, Service::NAMES)?)
-                    .unwrap_or(Service::SipServer))
-            })?,
-            member: obj.opt("member", |doc, v| {
-                Ok(match doc.variant(v, &["primary", "backup"])? {
-                    "primary" => Member::Primary,
-                    _ => Member::Backup,
-                })
-            })?,
-            ok: obj.opt("ok", |doc, v| doc.bool(v))?,
-            id: obj.opt("id", |doc, v| doc.string(v))?.map(Name::from),
-        };
-        build(raw).map_err(|field| doc.error(value, format!("missing field `{field}`")))
+        let kind: InputType = doc.wire(obj.required("type")?)?;
+        obj.deny_unknown(kind.field_names(), &["type"])?;
+        Input::read_fields(kind, doc, &obj, value)
     }
 
     /// Parses an input from JSON text.
@@ -184,174 +121,182 @@ impl Input {
     }
 }
 
-/// The fields of an input type, or `None` for a name that is not one.
-fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
-    Some(match kind {
-        "start" | "resumed" | "stop" => &[],
-        "config_loaded" => &["bundle"],
-        "link_up" | "link_down" => &["site", "service", "member"],
-        "endpoint_registered" | "endpoint_unregistered" | "switch_requested" => &["site"],
-        "probe_result" => &["site", "ok"],
-        "interaction_started" | "interaction_ended" => &["id"],
-        _ => return None,
-    })
-}
-
-/// Builds the input of `raw.kind` from its fields; the error names a missing one.
-fn build(raw: RawInput) -> Result<Input, &'static str> {
-    fn need<T>(value: Option<T>, field: &'static str) -> Result<T, &'static str> {
-        value.ok_or(field)
+wire_enum! {
+    /// What an input field holds, as the JSON reader and the package's
+    /// JavaScript check it ([`InputType::fields`]).
+    pub enum FieldKind {
+        /// A string: a site name or an interaction identifier.
+        String = "string",
+        /// `true` or `false`.
+        Boolean = "boolean",
+        /// An object: a bundle.
+        Object = "object",
+        /// A [`Service`] by its wire name.
+        Service = "service",
+        /// A [`Member`] by its wire name.
+        Member = "member",
     }
-    let kind = raw.kind;
-    Ok(match kind {
-        "start" => Input::Start,
-        "resumed" => Input::Resumed,
-        "stop" => Input::Stop,
-        "config_loaded" => Input::ConfigLoaded {
-            bundle: need(raw.bundle, "bundle")?,
-        },
-        "link_up" | "link_down" => {
-            let (site, service, member) = (
-                need(raw.site, "site")?,
-                need(raw.service, "service")?,
-                need(raw.member, "member")?,
-            );
-            Input::link(kind == "link_up", site, service, member)
-        }
-        "endpoint_registered" => Input::EndpointRegistered {
-            site: need(raw.site, "site")?,
-        },
-        "endpoint_unregistered" => Input::EndpointUnregistered {
-            site: need(raw.site, "site")?,
-        },
-        "switch_requested" => Input::SwitchRequested {
-            site: need(raw.site, "site")?,
-        },
-        "probe_result" => Input::ProbeResult {
-            site: need(raw.site, "site")?,
-            ok: need(raw.ok, "ok")?,
-        },
-        "interaction_started" => Input::InteractionStarted {
-            id: need(raw.id, "id")?,
-        },
-        _ => Input::InteractionEnded {
-            id: need(raw.id, "id")?,
-        },
-    })
 }
 
-/// What the engine asks of the host, or tells it.
+/// The type of an input field: what it holds and how it is read.
+pub(crate) trait InputField: Sized {
+    /// What it holds.
+    const KIND: FieldKind;
+
+    /// Reads it from a JSON value.
+    fn read(doc: &Doc<'_>, value: &Value<'_>) -> Result<Self, Error>;
+}
+
+impl InputField for Name {
+    const KIND: FieldKind = FieldKind::String;
+
+    fn read(doc: &Doc<'_>, value: &Value<'_>) -> Result<Name, Error> {
+        doc.string(value).map(Name::from)
+    }
+}
+
+impl InputField for bool {
+    const KIND: FieldKind = FieldKind::Boolean;
+
+    fn read(doc: &Doc<'_>, value: &Value<'_>) -> Result<bool, Error> {
+        doc.bool(value)
+    }
+}
+
+impl InputField for Box<Bundle> {
+    const KIND: FieldKind = FieldKind::Object;
+
+    fn read(doc: &Doc<'_>, value: &Value<'_>) -> Result<Box<Bundle>, Error> {
+        Bundle::from_value(doc, value).map(Box::new)
+    }
+}
+
+impl InputField for Service {
+    const KIND: FieldKind = FieldKind::Service;
+
+    fn read(doc: &Doc<'_>, value: &Value<'_>) -> Result<Service, Error> {
+        doc.wire(value)
+    }
+}
+
+impl InputField for Member {
+    const KIND: FieldKind = FieldKind::Member;
+
+    fn read(doc: &Doc<'_>, value: &Value<'_>) -> Result<Member, Error> {
+        doc.wire(value)
+    }
+}
+
+/// An output and the engine time it was decided at, as
+/// [`Engine::poll_output`](crate::Engine::poll_output) hands it out.
 ///
-/// Commands (`connect_config_server` to `recheck`) must be carried out by the
-/// host; notices (`phase_changed` to `config_error`) are for the UI and logs.
+/// `at` is engine time (the host's own monotonic milliseconds): the `now`
+/// of the input that caused it, or the deadline's own time for a deadline
+/// (see [`Engine::handle_timeout`](crate::Engine::handle_timeout)). A
+/// scenario trace is these, one per line ([`trace`](crate::trace)).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Output {
-    /// Bootstrap: connect to one member of a site's Configuration Server Proxy pair.
-    ConnectConfigServer {
-        /// The site.
-        site: Name,
-        /// Which member of the pair.
-        member: Member,
-    },
-    /// Connect the desktop to every service of a site.
-    Connect {
-        /// The site.
-        site: Name,
-    },
-    /// Close every connection to a site.
-    Disconnect {
-        /// The site.
-        site: Name,
-    },
-    /// Register the SIP endpoint at a site.
-    RegisterEndpoint {
-        /// The site.
-        site: Name,
-    },
-    /// Unregister the SIP endpoint from a site.
-    UnregisterEndpoint {
-        /// The site.
-        site: Name,
-    },
-    /// Check whether a site is healthy and answer with `probe_result`.
-    Probe {
-        /// The site.
-        site: Name,
-    },
-    /// The host was frozen: verify the connections to a site and report what changed.
-    Recheck {
-        /// The site.
-        site: Name,
-    },
-    /// The phase changed.
-    PhaseChanged {
-        /// The new phase.
-        phase: Phase,
-        /// The site the desktop is on, if any.
-        site: Option<Name>,
-        /// That site's role, if any.
-        role: Option<Role>,
-    },
-    /// A switch is scheduled.
-    SwitchoverPending {
-        /// The site the desktop is on.
-        from: Name,
-        /// The site it will switch to.
-        to: Name,
-        /// Why.
-        reason: Reason,
-        /// When, unless cancelled first.
-        at: Millis,
-    },
-    /// A scheduled switch will not happen.
-    SwitchoverCancelled {
-        /// The site it would have switched to.
-        to: Name,
-        /// The reason it was scheduled for.
-        reason: Reason,
-    },
-    /// The desktop switched sites.
-    Switched {
-        /// The site it left.
-        from: Name,
-        /// The site it is connecting to.
-        to: Name,
-        /// Why.
-        reason: Reason,
-    },
-    /// Neither site could be reached; the next attempt is at `retry_at`.
-    AllSitesDown {
-        /// When the next connection attempt starts.
-        retry_at: Millis,
-    },
-    /// A configuration did not validate.
-    ConfigError {
-        /// What is wrong, and how to fix it.
-        diagnostics: Vec<Diagnostic>,
-    },
+pub struct Emitted {
+    /// Engine time when the output was decided.
+    pub at: Millis,
+    /// The output.
+    pub output: Output,
+}
+
+tagged_enum! {
+    /// What the engine asks of the host, or tells it.
+    ///
+    /// Commands (`connect_config_server` to `recheck`) must be carried out by the
+    /// host; notices (`phase_changed` to `config_error`) are for the UI and logs.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(tag = "type")]
+    pub enum Output: OutputType {
+        /// Bootstrap: connect to one member of a site's Configuration Server Proxy pair.
+        ConnectConfigServer = "connect_config_server" {
+            /// The site.
+            site: Name,
+            /// Which member of the pair.
+            member: Member,
+        },
+        /// Connect the desktop to every service of a site.
+        Connect = "connect" {
+            /// The site.
+            site: Name,
+        },
+        /// Close every connection to a site.
+        Disconnect = "disconnect" {
+            /// The site.
+            site: Name,
+        },
+        /// Register the SIP endpoint at a site.
+        RegisterEndpoint = "register_endpoint" {
+            /// The site.
+            site: Name,
+        },
+        /// Unregister the SIP endpoint from a site.
+        UnregisterEndpoint = "unregister_endpoint" {
+            /// The site.
+            site: Name,
+        },
+        /// Check whether a site is healthy and answer with `probe_result`.
+        Probe = "probe" {
+            /// The site.
+            site: Name,
+        },
+        /// The host was frozen: verify the connections to a site and report what changed.
+        Recheck = "recheck" {
+            /// The site.
+            site: Name,
+        },
+        /// The phase changed.
+        PhaseChanged = "phase_changed" {
+            /// The new phase.
+            phase: Phase,
+            /// The site the desktop is on, if any.
+            site: Option<Name>,
+            /// That site's role, if any.
+            role: Option<Role>,
+        },
+        /// A switch is scheduled.
+        SwitchoverPending = "switchover_pending" {
+            /// The site the desktop is on.
+            from: Name,
+            /// The site it will switch to.
+            to: Name,
+            /// Why.
+            reason: Reason,
+            /// When, unless cancelled first.
+            at: Millis,
+        },
+        /// A scheduled switch will not happen.
+        SwitchoverCancelled = "switchover_cancelled" {
+            /// The site it would have switched to.
+            to: Name,
+            /// The reason it was scheduled for.
+            reason: Reason,
+        },
+        /// The desktop switched sites.
+        Switched = "switched" {
+            /// The site it left.
+            from: Name,
+            /// The site it is connecting to.
+            to: Name,
+            /// Why.
+            reason: Reason,
+        },
+        /// Neither site could be reached; the next attempt is at `retry_at`.
+        AllSitesDown = "all_sites_down" {
+            /// When the next connection attempt starts.
+            retry_at: Millis,
+        },
+        /// A configuration did not validate.
+        ConfigError = "config_error" {
+            /// What is wrong, and how to fix it.
+            diagnostics: Vec<Diagnostic>,
+        },
+    }
 }
 
 impl Output {
-    /// The wire name of this output's type, as in `"switched"`.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Output::ConnectConfigServer { .. } => "connect_config_server",
-            Output::Connect { .. } => "connect",
-            Output::Disconnect { .. } => "disconnect",
-            Output::RegisterEndpoint { .. } => "register_endpoint",
-            Output::UnregisterEndpoint { .. } => "unregister_endpoint",
-            Output::Probe { .. } => "probe",
-            Output::Recheck { .. } => "recheck",
-            Output::PhaseChanged { .. } => "phase_changed",
-            Output::SwitchoverPending { .. } => "switchover_pending",
-            Output::SwitchoverCancelled { .. } => "switchover_cancelled",
-            Output::Switched { .. } => "switched",
-            Output::AllSitesDown { .. } => "all_sites_down",
-            Output::ConfigError { .. } => "config_error",
-        }
-    }
-
     /// Whether the host must act on this output (as opposed to a notice).
     pub fn is_command(&self) -> bool {
         matches!(
@@ -419,11 +364,103 @@ mod tests {
             Input::Resumed,
             Input::Stop,
         ];
-        assert_eq!(inputs.len(), INPUT_TYPES.len());
-        for (input, name) in inputs.into_iter().zip(INPUT_TYPES) {
-            assert_eq!(input.type_name(), *name);
-            let text = serde_json::to_string(&input).unwrap();
+        assert_eq!(inputs.len(), InputType::ALL.len());
+        for (input, kind) in inputs.into_iter().zip(InputType::ALL) {
+            assert_eq!(input.kind(), kind);
+            let value = serde_json::to_value(&input).unwrap();
+            assert_eq!(
+                value["type"],
+                kind.as_str(),
+                "serde's tag is the declared name"
+            );
+            let mut fields: Vec<&str> = kind.fields().iter().map(|(name, _)| *name).collect();
+            fields.push("type");
+            fields.sort_unstable();
+            let mut written: Vec<&str> = value
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            written.sort_unstable();
+            assert_eq!(written, fields, "the declared fields are the written ones");
+            let text = value.to_string();
             assert_eq!(Input::from_json(&text).unwrap(), input, "{text}");
+        }
+    }
+
+    #[test]
+    fn input_fields_say_what_they_hold() {
+        assert_eq!(
+            InputType::LinkUp.fields(),
+            [
+                ("site", FieldKind::String),
+                ("service", FieldKind::Service),
+                ("member", FieldKind::Member)
+            ]
+        );
+        assert_eq!(
+            InputType::ProbeResult.fields(),
+            [("site", FieldKind::String), ("ok", FieldKind::Boolean)]
+        );
+        assert_eq!(
+            InputType::ConfigLoaded.fields(),
+            [("bundle", FieldKind::Object)]
+        );
+        assert_eq!(InputType::Stop.fields(), []);
+    }
+
+    #[test]
+    fn every_output_is_tagged_with_its_declared_name() {
+        let (a, b): (Name, Name) = ("SiteA".into(), "SiteB".into());
+        let outputs = [
+            Output::ConnectConfigServer {
+                site: a.clone(),
+                member: Member::Backup,
+            },
+            Output::Connect { site: a.clone() },
+            Output::Disconnect { site: a.clone() },
+            Output::RegisterEndpoint { site: a.clone() },
+            Output::UnregisterEndpoint { site: a.clone() },
+            Output::Probe { site: a.clone() },
+            Output::Recheck { site: a.clone() },
+            Output::PhaseChanged {
+                phase: Phase::Active,
+                site: Some(a.clone()),
+                role: Some(Role::Peer),
+            },
+            Output::SwitchoverPending {
+                from: a.clone(),
+                to: b.clone(),
+                reason: Reason::Manual,
+                at: 5,
+            },
+            Output::SwitchoverCancelled {
+                to: b.clone(),
+                reason: Reason::AutoRestore,
+            },
+            Output::Switched {
+                from: a,
+                to: b,
+                reason: Reason::EndpointTimeout,
+            },
+            Output::AllSitesDown { retry_at: 9 },
+            Output::ConfigError {
+                diagnostics: Vec::new(),
+            },
+        ];
+        assert_eq!(outputs.len(), OutputType::ALL.len());
+        for (output, kind) in outputs.into_iter().zip(OutputType::ALL) {
+            assert_eq!(output.kind(), kind);
+            assert_eq!(output.type_name(), kind.as_str());
+            let text = serde_json::to_string(&output).unwrap();
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                value["type"],
+                kind.as_str(),
+                "serde's tag is the declared name"
+            );
+            assert_eq!(serde_json::from_str::<Output>(&text).unwrap(), output);
         }
     }
 

@@ -820,8 +820,8 @@ mod json_parsers {
     }
 
     fn drain(engine: &mut Engine) -> Result<(), TestCaseError> {
-        while let Some(output) = engine.poll_output() {
-            if let continuity_core::Output::ConfigError { diagnostics } = &output {
+        while let Some(emitted) = engine.poll_output() {
+            if let continuity_core::Output::ConfigError { diagnostics } = &emitted.output {
                 check_refusal(diagnostics)?;
             }
         }

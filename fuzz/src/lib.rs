@@ -235,8 +235,8 @@ impl Host {
     }
 
     fn drain(&mut self) {
-        while let Some(output) = self.engine.poll_output() {
-            if let Output::ConfigError { diagnostics } = &output {
+        while let Some(emitted) = self.engine.poll_output() {
+            if let Output::ConfigError { diagnostics } = &emitted.output {
                 check_refusal(diagnostics);
             }
         }

@@ -15,8 +15,9 @@
 //! Engine time is milliseconds since the driver was spawned, read from
 //! [`tokio::time::Instant`], so tests under `tokio::time::pause()` run in
 //! virtual time: a deadline at 30 000 ms fires when virtual time reaches
-//! exactly 30 s. Before an input is handled, every deadline already due is
-//! handled at the current time, the order the scenario runner uses. The task
+//! exactly 30 s. The engine itself handles every deadline already due
+//! before it takes an input, each at its own time, so an input that beats
+//! the timer by a moment gets the order any other host gets. The task
 //! sleeps whenever the engine has nothing due: it wakes once per deadline
 //! and once per input, never in a loop ([`DriverStats`] counts the
 //! wake-ups).
@@ -63,7 +64,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use continuity_core::{Engine, Input, Member, Millis, Name, Service, Status, TraceLine};
+use continuity_core::{Emitted, Engine, Input, Member, Millis, Name, Service, Status};
 use futures_core::Stream;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -274,7 +275,12 @@ impl Driver {
             counters,
             task,
         };
-        (driver, Outputs { lines: output_rx })
+        (
+            driver,
+            Outputs {
+                receiver: output_rx,
+            },
+        )
     }
 
     /// Hands `input` to the engine (see [`InputSender::send`]).
@@ -308,6 +314,14 @@ impl Driver {
         millis_since(self.origin)
     }
 
+    /// The instant engine time `at` stands for: to show an output's time
+    /// ([`Emitted::at`]), or a time inside one such as
+    /// `switchover_pending.at`, on the application's clock. `None` when it
+    /// cannot be represented.
+    pub fn instant(&self, at: Millis) -> Option<Instant> {
+        self.origin.checked_add(Duration::from_millis(at))
+    }
+
     /// What the task has done so far.
     pub fn stats(&self) -> DriverStats {
         self.counters.snapshot()
@@ -330,32 +344,33 @@ impl Driver {
     }
 }
 
-/// The driver's outputs, each with the engine time it was emitted at, in
+/// The driver's outputs, each with the engine time it was decided at
+/// ([`Emitted::at`]; [`Driver::instant`] turns it into an [`Instant`]), in
 /// the order the engine emitted them. Ends after shutdown.
 ///
 /// If the stream is dropped, outputs are discarded and the driver goes on.
 pub struct Outputs {
-    lines: mpsc::UnboundedReceiver<TraceLine>,
+    receiver: mpsc::UnboundedReceiver<Emitted>,
 }
 
 impl Outputs {
     /// The next output, or `None` once the driver has shut down and every
     /// output has been taken.
-    pub async fn next(&mut self) -> Option<TraceLine> {
-        self.lines.recv().await
+    pub async fn next(&mut self) -> Option<Emitted> {
+        self.receiver.recv().await
     }
 
     /// The next output if one is waiting, without waiting for one.
-    pub fn try_next(&mut self) -> Option<TraceLine> {
-        self.lines.try_recv().ok()
+    pub fn try_next(&mut self) -> Option<Emitted> {
+        self.receiver.try_recv().ok()
     }
 }
 
 impl Stream for Outputs {
-    type Item = TraceLine;
+    type Item = Emitted;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<TraceLine>> {
-        self.lines.poll_recv(cx)
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Emitted>> {
+        self.receiver.poll_recv(cx)
     }
 }
 
@@ -371,7 +386,7 @@ struct Task {
     messages: mpsc::UnboundedReceiver<Message>,
     probes: mpsc::Receiver<ProbeReport>,
     _probe_sender: mpsc::Sender<ProbeReport>,
-    outputs: mpsc::UnboundedSender<TraceLine>,
+    outputs: mpsc::UnboundedSender<Emitted>,
     status: watch::Sender<Status>,
     counters: Arc<Counters>,
 }
@@ -434,36 +449,19 @@ impl Task {
 
     fn input(&mut self, input: Input) {
         Counters::bump(&self.counters.inputs);
-        let now = self.catch_up();
-        self.engine.handle_input(input, now);
+        self.engine.handle_input(input, self.now());
     }
 
     fn probe(&mut self, (key, alive): ProbeReport) {
         Counters::bump(&self.counters.probe_reports);
-        let now = self.catch_up();
-        self.engine.handle_input(key.input(alive), now);
-    }
-
-    /// Handles deadlines already due, so an input never overtakes a
-    /// deadline that came before it; answers the time to handle it at.
-    fn catch_up(&mut self) -> Millis {
-        let now = self.now();
-        if self
-            .engine
-            .poll_timeout()
-            .is_some_and(|deadline| deadline <= now)
-        {
-            self.engine.handle_timeout(now);
-        }
-        now
+        self.engine.handle_input(key.input(alive), self.now());
     }
 
     /// Sends waiting outputs and the status if it changed.
     fn publish(&mut self) {
-        let at = self.engine.now();
-        while let Some(output) = self.engine.poll_output() {
+        while let Some(emitted) = self.engine.poll_output() {
             // Nobody listening: the outputs are dropped, the engine goes on.
-            let _ = self.outputs.send(TraceLine { at, output });
+            let _ = self.outputs.send(emitted);
         }
         let status = self.engine.status();
         self.status.send_if_modified(|current| {
@@ -489,9 +487,7 @@ impl Task {
             self.probe(report);
             self.publish();
         }
-        let now = self.catch_up();
-        self.publish();
-        self.engine.handle_stop(now);
+        self.engine.handle_stop(self.now());
         self.publish();
     }
 }

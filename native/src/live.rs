@@ -8,7 +8,7 @@
 
 use std::future::Future;
 
-use continuity_core::{Engine, Input, Millis, TraceLine, trace};
+use continuity_core::{Emitted, Engine, Input, Millis, trace};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
@@ -28,7 +28,7 @@ pub enum Event {
         input: Input,
     },
     /// An output of the engine.
-    Output(TraceLine),
+    Output(Emitted),
 }
 
 impl Event {
@@ -63,7 +63,7 @@ impl Event {
         }
         let mut out = Vec::new();
         match self {
-            Event::Output(line) => line.write_to(&mut out),
+            Event::Output(emitted) => trace::write_line(emitted, &mut out),
             Event::Input { at, input } => {
                 let line = InputLine { at: *at, input };
                 // Spaced like trace lines, by the same rule.

@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use continuity_core::{
-    Bundle, Engine, Input, Member, Millis, Output, Phase, Scenario, Service, Step, TraceLine, trace,
+    Bundle, Emitted, Engine, Input, Member, Millis, Output, Phase, Scenario, Service, Step, trace,
 };
 use continuity_native::driver::{Closed, Driver, Outputs, ProbeKey};
 use continuity_native::files::load_scenario;
@@ -28,7 +28,7 @@ fn workspace_bundle() -> Bundle {
     Bundle::from_json(include_str!("../../examples/bundles/workspace.json")).unwrap()
 }
 
-async fn collect(mut outputs: Outputs) -> Vec<TraceLine> {
+async fn collect(mut outputs: Outputs) -> Vec<Emitted> {
     let mut lines = Vec::new();
     while let Some(line) = outputs.next().await {
         lines.push(line);
@@ -38,7 +38,7 @@ async fn collect(mut outputs: Outputs) -> Vec<TraceLine> {
 
 /// Runs a scenario's steps through a driver in virtual time, each input sent
 /// when the clock reads its `at`, then shuts down at `until`.
-async fn drive(scenario: &Scenario, bundle: Bundle) -> Vec<TraceLine> {
+async fn drive(scenario: &Scenario, bundle: Bundle) -> Vec<Emitted> {
     let origin = Instant::now();
     let (driver, outputs) = Driver::spawn(Engine::new(bundle, scenario.seed).unwrap());
     let collected = tokio::spawn(collect(outputs));
@@ -56,7 +56,7 @@ async fn drive(scenario: &Scenario, bundle: Bundle) -> Vec<TraceLine> {
 
 /// What the scenario runner gives for the same steps followed by `stop` at
 /// `until`, which is what the driver's shutdown does.
-fn expected(scenario: &Scenario, bundle: Bundle) -> Vec<TraceLine> {
+fn expected(scenario: &Scenario, bundle: Bundle) -> Vec<Emitted> {
     let mut with_stop = scenario.clone();
     with_stop.steps.push(Step::Input {
         at: scenario.until,
@@ -107,6 +107,68 @@ fn driver_makes_every_decision_of_the_scenario_corpus_at_the_same_millisecond() 
     assert!(
         driven >= 40,
         "only {driven} scenarios were drivable: the corpus moved?"
+    );
+}
+
+/// Drives a scenario whose freezes stand for a late timer: an input inside a
+/// freeze is sent, then the clock is moved to its time without letting the
+/// driver's timer run first, so the input reaches the task before the
+/// overdue deadline's wake-up does.
+///
+/// Answers the outputs and the timer wake-ups during the freezes.
+async fn drive_with_late_timer(scenario: &Scenario, bundle: Bundle) -> (Vec<Emitted>, u64) {
+    let origin = Instant::now();
+    let (driver, outputs) = Driver::spawn(Engine::new(bundle, scenario.seed).unwrap());
+    assert_eq!(
+        driver.instant(72_000),
+        Some(origin + Duration::from_secs(72)),
+        "engine time is milliseconds since the spawn"
+    );
+    let collected = tokio::spawn(collect(outputs));
+    let mut frozen_until = 0;
+    let mut wakeups_while_frozen = 0;
+    for step in &scenario.steps {
+        match step {
+            Step::Freeze { at, until } => {
+                sleep_until(origin + Duration::from_millis(*at)).await;
+                frozen_until = *until;
+            }
+            Step::Input { at, input } if *at < frozen_until => {
+                let before = driver.stats().timer_wakeups;
+                driver.send(input.clone()).unwrap();
+                let now = Instant::now().duration_since(origin);
+                tokio::time::advance(Duration::from_millis(*at).saturating_sub(now)).await;
+                wakeups_while_frozen += driver.stats().timer_wakeups - before;
+            }
+            Step::Input { at, input } => {
+                sleep_until(origin + Duration::from_millis(*at)).await;
+                driver.send(input.clone()).unwrap();
+            }
+        }
+    }
+    sleep_until(origin + Duration::from_millis(scenario.until)).await;
+    driver.shutdown().await.unwrap();
+    (collected.await.unwrap(), wakeups_while_frozen)
+}
+
+#[test]
+fn an_input_that_beats_a_late_timer_gets_the_scenario_runners_trace() {
+    let path = common::repo().join("tests/scenarios/late-timer-changes-nothing.json");
+    let (scenario, loaded) = load_scenario(&path).unwrap();
+    let want = expected(&scenario, loaded.bundle.clone());
+    let (got, wakeups) = paused_runtime().block_on(drive_with_late_timer(&scenario, loaded.bundle));
+    assert_eq!(
+        wakeups, 0,
+        "the inputs reached the task before the late timer: the engine caught up by itself"
+    );
+    assert_eq!(trace::render(&got), trace::render(&want));
+    let switched = got
+        .iter()
+        .find(|emitted| matches!(emitted.output, Output::Switched { .. }))
+        .expect("the scenario switches");
+    assert_eq!(
+        switched.at, 72_000,
+        "the deadline's own time, not the input's"
     );
 }
 

@@ -155,3 +155,32 @@ fn every_scenario_is_deterministic() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Scenarios whose freezes are short late timers: removing the freeze (a
+/// punctual timer) must give the very same trace, times included (rule 9).
+const LATE_TIMER_SCENARIOS: &[&str] = &["late-timer-changes-nothing"];
+
+#[test]
+fn a_timer_late_by_less_than_the_wake_gap_changes_nothing() {
+    for name in LATE_TIMER_SCENARIOS {
+        let path = scenarios_dir().join(format!("{name}.json"));
+        let (scenario, loaded) = continuity_native::files::load_scenario(&path)
+            .unwrap_or_else(|err| panic!("{name}: {err}"));
+        assert!(
+            scenario
+                .steps
+                .iter()
+                .any(|step| matches!(step, continuity_core::Step::Freeze { .. })),
+            "{name} has a late timer (a freeze step)"
+        );
+        let mut punctual = scenario.clone();
+        punctual
+            .steps
+            .retain(|step| matches!(step, continuity_core::Step::Input { .. }));
+        let late = continuity_core::trace::render(&scenario.run(loaded.bundle.clone()).unwrap());
+        let on_time = continuity_core::trace::render(&punctual.run(loaded.bundle).unwrap());
+        if let Some(difference) = first_difference(&on_time, &late) {
+            panic!("{name}: the late timer changed the trace:\n{difference}");
+        }
+    }
+}

@@ -6,7 +6,7 @@ use continuity_core::{Bundle, Diagnostic};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::error::{from_core, js_error};
+use crate::error::{ErrorCode, from_core, js_error};
 
 /// Validates bundle JSON; `paths` and `texts` are the option exports it
 /// names, by the path written in the bundle. Returns the report as JSON:
@@ -85,7 +85,7 @@ impl Files {
     pub fn new(paths: Vec<String>, texts: Vec<String>) -> Result<Files, JsValue> {
         if paths.len() != texts.len() {
             return Err(js_error(
-                "invalid-files",
+                ErrorCode::InvalidFiles,
                 "files must map each file's path to its text: got a different number of paths and texts",
             ));
         }
@@ -121,5 +121,5 @@ pub(crate) fn read_files(bundle: &mut Bundle, files: &Files) -> Result<Vec<Diagn
 
 /// Serializes a value this crate built (strings, numbers, lists) as JSON.
 pub(crate) fn to_json(value: &impl Serialize) -> Result<String, JsValue> {
-    serde_json::to_string(value).map_err(|err| js_error("error", &err.to_string()))
+    serde_json::to_string(value).map_err(|err| js_error(ErrorCode::Error, &err.to_string()))
 }

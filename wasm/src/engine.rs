@@ -2,42 +2,53 @@
 
 use continuity_core::config::PolicyJson;
 use continuity_core::{
-    Engine, Error, Input, Member, Millis, Name, Output, Phase, Reason, Role, Service,
+    Emitted, Engine, Error, Handled, Ignore, Input, Member, Millis, Name, Output, OutputType,
+    Phase, Reason, Role, Service,
 };
 use wasm_bindgen::prelude::*;
 
 use crate::config::{Files, bundle_from_json, read_files, to_json};
-use crate::error::{from_core, js_error};
+use crate::error::{ErrorCode, from_core, js_error};
 
-/// Returned by an input method when the engine is stopped and the input was refused.
-pub const STOPPED: i32 = -1;
-/// Returned by a method given a time that is not a count of milliseconds.
-pub const BAD_TIME: i32 = -2;
-/// Returned by a fast-path method given a service or member index out of range.
-pub const BAD_NAME: i32 = -3;
-/// [`RawEngine::site_id`] of a name that is not a site the engine knows.
-pub const NOT_A_SITE: u32 = u32::MAX;
-/// A site field of a packed output that is `null`.
-const NO_SITE: u32 = 0xff;
-/// The kind of a packed output that must be read as JSON ([`RawEngine::output_json`]).
-const AS_JSON: u32 = 0xf;
+use crate::codes::{AS_JSON, NO_SITE};
+
+pub use crate::codes::{BAD_NAME, BAD_TIME, NOT_A_SITE, STOPPED};
+
+/// Returned by an input method for an input that was applied.
+pub const APPLIED: i32 = Handled::Applied.code() as i32;
+/// Returned by an input method for an input ignored as a duplicate.
+pub const DUPLICATE: i32 = Handled::Ignored(Ignore::Duplicate).code() as i32;
+/// Returned by an input method for an input ignored as naming something unknown.
+pub const UNKNOWN: i32 = Handled::Ignored(Ignore::Unknown).code() as i32;
+/// Returned by an input method for an input ignored as out of phase.
+pub const OUT_OF_PHASE: i32 = Handled::Ignored(Ignore::OutOfPhase).code() as i32;
+
+/// Whether every code of a packed output fits its 4 bits, with kind 15 left for [`AS_JSON`].
+const PACKED_CODES_FIT: bool = OutputType::ALL.len() < AS_JSON as usize
+    && Member::ALL.len() <= 16
+    && Phase::ALL.len() <= 16
+    && Role::ALL.len() < 16
+    && Reason::ALL.len() < 16;
+const _: () = assert!(PACKED_CODES_FIT, "a packed output cannot hold every code");
+
 /// The largest time JavaScript counts exactly: `Number.MAX_SAFE_INTEGER`.
 pub const MAX_TIME: f64 = 9_007_199_254_740_991.0;
 
 /// One desktop's engine, with the site names the hot path refers to by index.
 ///
-/// Input methods return the number of outputs waiting (zero or more), or a
-/// negative code: [`STOPPED`], [`BAD_TIME`], [`BAD_NAME`]. They never throw
-/// for those, so the hot path costs no exception machinery; the package's
-/// JavaScript turns the codes into `Error`s.
+/// Input methods return what became of the input ([`APPLIED`],
+/// [`DUPLICATE`], [`UNKNOWN`], [`OUT_OF_PHASE`]) or a negative code:
+/// [`STOPPED`] (refused), [`BAD_TIME`], [`BAD_NAME`]. They never throw for
+/// those, so the hot path costs no exception machinery; the package's
+/// JavaScript turns the negative codes into `Error`s.
 #[wasm_bindgen]
 pub struct RawEngine {
     engine: Engine,
     /// Every name that was a site of this engine when first asked for, or
     /// named in an output; append-only, so an index never changes meaning.
     sites: Vec<Name>,
-    /// The output [`RawEngine::next_output`] took last.
-    last: Option<Output>,
+    /// The output [`RawEngine::next_output`] took last, with its time.
+    last: Option<Emitted>,
 }
 
 #[wasm_bindgen]
@@ -171,29 +182,35 @@ impl RawEngine {
     /// the role or reason (0: null). A time field is read with `outputTime`.
     #[wasm_bindgen(js_name = nextOutput)]
     pub fn next_output(&mut self) -> u32 {
-        let Some(output) = self.engine.poll_output() else {
+        let Some(emitted) = self.engine.poll_output() else {
             self.last = None;
             return 0;
         };
-        let packed = self.pack(&output);
-        self.last = Some(output);
+        let packed = self.pack(&emitted.output);
+        self.last = Some(emitted);
         packed
     }
 
     /// The time field (`at`, `retry_at`) of the output taken last, or -1.
     #[wasm_bindgen(js_name = outputTime)]
     pub fn output_time(&self) -> f64 {
-        match &self.last {
+        match self.last.as_ref().map(|e| &e.output) {
             Some(Output::SwitchoverPending { at, .. }) => *at as f64,
             Some(Output::AllSitesDown { retry_at }) => *retry_at as f64,
             _ => -1.0,
         }
     }
 
+    /// The engine time the output taken last was decided at, or -1.
+    #[wasm_bindgen(js_name = outputAt)]
+    pub fn output_at(&self) -> f64 {
+        self.last.as_ref().map_or(-1.0, |e| e.at as f64)
+    }
+
     /// The output taken last, as JSON (`null` when there is none).
     #[wasm_bindgen(js_name = outputJson)]
     pub fn output_json(&self) -> String {
-        to_json(&self.last).unwrap_or_else(|_| "null".to_owned())
+        to_json(&self.last.as_ref().map(|e| &e.output)).unwrap_or_else(|_| "null".to_owned())
     }
 
     /// The name of the site with index `index` (empty when there is none).
@@ -243,48 +260,46 @@ impl RawEngine {
 impl RawEngine {
     /// Packs an output as [`RawEngine::next_output`] describes.
     fn pack(&mut self, output: &Output) -> u32 {
-        let kind = |kind: u32, site: u32, to: u32, small: u32, tag: u32| {
-            if site > NO_SITE || to > NO_SITE {
-                return AS_JSON;
-            }
-            kind | site << 4 | to << 12 | small << 20 | tag << 24
-        };
-        match output {
+        // Every code is a position in a declaration (core's `wire_enum!`s):
+        // the kind counts `Output`'s types from 1, a role or reason from 1
+        // (0: null), a member or phase from 0.
+        let (site, to, small, tag) = match output {
             Output::ConnectConfigServer { site, member } => {
-                kind(1, self.index(site), NO_SITE, member_code(*member), 0)
+                (self.index(site), NO_SITE, member.index(), 0)
             }
-            Output::Connect { site } => kind(2, self.index(site), NO_SITE, 0, 0),
-            Output::Disconnect { site } => kind(3, self.index(site), NO_SITE, 0, 0),
-            Output::RegisterEndpoint { site } => kind(4, self.index(site), NO_SITE, 0, 0),
-            Output::UnregisterEndpoint { site } => kind(5, self.index(site), NO_SITE, 0, 0),
-            Output::Probe { site } => kind(6, self.index(site), NO_SITE, 0, 0),
-            Output::Recheck { site } => kind(7, self.index(site), NO_SITE, 0, 0),
+            Output::Connect { site }
+            | Output::Disconnect { site }
+            | Output::RegisterEndpoint { site }
+            | Output::UnregisterEndpoint { site }
+            | Output::Probe { site }
+            | Output::Recheck { site } => (self.index(site), NO_SITE, 0, 0),
             Output::PhaseChanged { phase, site, role } => {
                 let site = site.as_ref().map_or(NO_SITE, |site| self.index(site));
-                kind(
-                    8,
+                (
                     site,
                     NO_SITE,
-                    phase_code(*phase),
-                    role.map_or(0, role_code),
+                    phase.index(),
+                    role.map_or(0, |r| r.index() + 1),
                 )
             }
             Output::SwitchoverPending {
                 from, to, reason, ..
-            } => kind(9, self.index(from), self.index(to), 0, reason_code(*reason)),
-            Output::SwitchoverCancelled { to, reason } => {
-                kind(10, NO_SITE, self.index(to), 0, reason_code(*reason))
             }
-            Output::Switched { from, to, reason } => kind(
-                11,
-                self.index(from),
-                self.index(to),
-                0,
-                reason_code(*reason),
-            ),
-            Output::AllSitesDown { .. } => kind(12, NO_SITE, NO_SITE, 0, 0),
-            Output::ConfigError { .. } => AS_JSON,
+            | Output::Switched { from, to, reason } => {
+                (self.index(from), self.index(to), 0, reason.index() + 1)
+            }
+            Output::SwitchoverCancelled { to, reason } => {
+                (NO_SITE, self.index(to), 0, reason.index() + 1)
+            }
+            Output::AllSitesDown { .. } => (NO_SITE, NO_SITE, 0, 0),
+            Output::ConfigError { .. } => return AS_JSON,
+        };
+        if site > NO_SITE || to > NO_SITE {
+            return AS_JSON;
         }
+        let kind = output.kind().index() + 1;
+        // Each code fits its 4 bits (`PACKED_CODES_FIT`).
+        kind as u32 | site << 4 | to << 12 | (small as u32) << 20 | (tag as u32) << 24
     }
 
     /// The index of a site named in an output, added to the table if new;
@@ -303,13 +318,9 @@ impl RawEngine {
         }
     }
 
-    /// Runs `feed` unless the engine is stopped; returns the outputs waiting or [`STOPPED`].
-    fn accept(&mut self, feed: impl FnOnce(&mut Engine)) -> i32 {
-        if self.engine.phase() == Phase::Stopped {
-            return STOPPED;
-        }
-        feed(&mut self.engine);
-        self.pending()
+    /// Runs `feed`; answers what became of the input.
+    fn accept(&mut self, feed: impl FnOnce(&mut Engine) -> Handled) -> i32 {
+        handled_code(feed(&mut self.engine))
     }
 
     fn link(&mut self, site: u32, service: u32, member: u32, now: f64, up: bool) -> i32 {
@@ -321,9 +332,9 @@ impl RawEngine {
         };
         self.on_site(site, now, |engine, site, now| {
             if up {
-                engine.handle_link_up(site, service, member, now);
+                engine.handle_link_up(site, service, member, now)
             } else {
-                engine.handle_link_down(site, service, member, now);
+                engine.handle_link_down(site, service, member, now)
             }
         })
     }
@@ -333,7 +344,7 @@ impl RawEngine {
         &mut self,
         site: u32,
         now: f64,
-        feed: impl FnOnce(&mut Engine, &str, Millis),
+        feed: impl FnOnce(&mut Engine, &str, Millis) -> Handled,
     ) -> i32 {
         let Some(now) = millis(now) else {
             return BAD_TIME;
@@ -341,45 +352,16 @@ impl RawEngine {
         let Some(name) = self.sites.get(site as usize) else {
             return BAD_NAME;
         };
-        if self.engine.phase() == Phase::Stopped {
-            return STOPPED;
-        }
-        feed(&mut self.engine, name, now);
-        self.pending()
+        handled_code(feed(&mut self.engine, name, now))
     }
 }
 
-fn member_code(member: Member) -> u32 {
-    match member {
-        Member::Primary => 0,
-        Member::Backup => 1,
-    }
-}
-
-fn phase_code(phase: Phase) -> u32 {
-    match phase {
-        Phase::Idle => 0,
-        Phase::Bootstrapping => 1,
-        Phase::Connecting => 2,
-        Phase::Active => 3,
-        Phase::AllSitesDown => 4,
-        Phase::Stopped => 5,
-    }
-}
-
-fn role_code(role: Role) -> u32 {
-    match role {
-        Role::Preferred => 1,
-        Role::Peer => 2,
-    }
-}
-
-fn reason_code(reason: Reason) -> u32 {
-    match reason {
-        Reason::SiteTimeout => 1,
-        Reason::EndpointTimeout => 2,
-        Reason::AutoRestore => 3,
-        Reason::Manual => 4,
+/// The code of an answer: its position in `Handled::NAMES`, except that a
+/// refused input is [`STOPPED`], which the package throws as `stopped`.
+fn handled_code(handled: Handled) -> i32 {
+    match handled {
+        Handled::Refused => STOPPED,
+        answered => answered.code() as i32,
     }
 }
 
@@ -397,9 +379,10 @@ fn input_error(err: &Error) -> JsValue {
     match err {
         // The text was made by JSON.stringify, so a line and column would
         // point into a string the caller never saw.
-        Error::Parse { message, .. } => {
-            js_error("invalid-input", &format!("invalid input: {message}"))
-        }
+        Error::Parse { message, .. } => js_error(
+            ErrorCode::InvalidInput,
+            &format!("invalid input: {message}"),
+        ),
         other => from_core("input", other),
     }
 }

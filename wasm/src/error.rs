@@ -4,12 +4,14 @@
 use continuity_core::{Diagnostic, Error};
 use wasm_bindgen::JsValue;
 
+pub use crate::codes::ErrorCode;
+
 /// A JavaScript `Error` with `name` `ContinuityError`, `code` and `message`.
-pub fn js_error(code: &str, message: &str) -> JsValue {
+pub fn js_error(code: ErrorCode, message: &str) -> JsValue {
     let error = js_sys::Error::new(message);
     error.set_name("ContinuityError");
     // Setting a property on a fresh, extensible Error cannot fail.
-    let _ = js_sys::Reflect::set(&error, &"code".into(), &code.into());
+    let _ = js_sys::Reflect::set(&error, &"code".into(), &code.as_str().into());
     error.into()
 }
 
@@ -17,12 +19,13 @@ pub fn js_error(code: &str, message: &str) -> JsValue {
 /// read (`bundle`, `scenario`, …) for parse errors.
 pub fn from_core(what: &str, error: &Error) -> JsValue {
     let (code, message) = match error {
-        Error::Parse { .. } => ("parse", format!("cannot read the {what}: {error}")),
-        Error::TooLarge { .. } => ("too-large", error.to_string()),
-        Error::Invalid { .. } => ("invalid-bundle", error.to_string()),
-        Error::OptionsFile { .. } => ("options-file", error.to_string()),
-        Error::Scenario { .. } => ("invalid-scenario", format!("scenario {error}")),
-        _ => ("error", error.to_string()),
+        Error::Parse { .. } => (ErrorCode::Parse, format!("cannot read the {what}: {error}")),
+        Error::TooLarge { .. } => (ErrorCode::TooLarge, error.to_string()),
+        Error::Invalid { .. } => (ErrorCode::InvalidBundle, error.to_string()),
+        Error::OptionsFile { .. } => (ErrorCode::OptionsFile, error.to_string()),
+        Error::Scenario { .. } => (ErrorCode::InvalidScenario, format!("scenario {error}")),
+        // `Error` is non-exhaustive: a kind added to the core later.
+        _ => (ErrorCode::Error, error.to_string()),
     };
     let value = js_error(code, &message);
     if let Error::Invalid { diagnostics } = error {

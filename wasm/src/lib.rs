@@ -13,6 +13,7 @@
 //! engine stays as it was. A panic hook writing to `console.error` is
 //! installed only as a last resort for bugs.
 
+pub mod codes;
 pub mod config;
 pub mod engine;
 pub mod error;

@@ -5,7 +5,7 @@ use continuity_core::{Bundle, BundleSource, Scenario, trace};
 use wasm_bindgen::prelude::*;
 
 use crate::config::{Files, bundle_from_json, read_files};
-use crate::error::{from_core, js_error};
+use crate::error::{ErrorCode, from_core, js_error};
 
 /// Runs scenario JSON and returns its trace (JSON Lines). `paths` and
 /// `texts` hold the scenario's `bundle_file` and the option exports its
@@ -24,7 +24,7 @@ pub fn simulate(scenario: &str, paths: Vec<String>, texts: Vec<String>) -> Resul
         BundleSource::File(path) => {
             let text = files.get(path).ok_or_else(|| {
                 js_error(
-                    "missing-file",
+                    ErrorCode::MissingFile,
                     &format!(
                         "the scenario's bundle_file `{path}` is not in `files`: pass its text as files[\"{path}\"]"
                     ),

@@ -5,7 +5,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::config::{parse_cfg_text, validate};
-use crate::engine::{BAD_NAME, BAD_TIME, NOT_A_SITE, RawEngine, STOPPED};
+use crate::engine::{APPLIED, BAD_NAME, BAD_TIME, DUPLICATE, NOT_A_SITE, RawEngine, STOPPED};
 use crate::scenario::simulate;
 
 const TWO_SITE: &str = include_str!("../../tests/scenarios/bundles/two-site.json");
@@ -46,7 +46,15 @@ fn error_parts(value: &JsValue) -> (String, String) {
 #[wasm_bindgen_test]
 fn start_connects_to_the_preferred_site() {
     let mut engine = engine();
-    assert_eq!(engine.handle_json(r#"{"type":"start"}"#, 0.0).ok(), Some(3));
+    assert_eq!(
+        engine.handle_json(r#"{"type":"start"}"#, 0.0).ok(),
+        Some(APPLIED)
+    );
+    assert_eq!(engine.pending(), 3);
+    assert_eq!(
+        engine.handle_json(r#"{"type":"start"}"#, 0.0).ok(),
+        Some(DUPLICATE)
+    );
     assert_eq!(
         take_outputs(&mut engine),
         r#"[{"type":"connect","site":"SiteA"},{"type":"register_endpoint","site":"SiteA"},{"type":"phase_changed","phase":"connecting","site":"SiteA","role":"preferred"}]"#
@@ -78,10 +86,13 @@ fn losing_the_sip_server_pair_switches_after_the_site_timeout() {
     assert!(take_outputs(&mut engine).contains(r#""phase":"active""#));
     assert_eq!(
         engine.link_down(site_a, 0, 0, 12_000.0),
-        0,
-        "the backup is still up"
+        APPLIED,
+        "applied, though the backup is still up"
     );
-    assert_eq!(engine.link_down(site_a, 0, 1, 12_000.0), 1);
+    assert_eq!(engine.pending(), 0, "so nothing to do yet");
+    assert_eq!(engine.link_down(site_a, 0, 0, 12_000.0), DUPLICATE);
+    assert_eq!(engine.link_down(site_a, 0, 1, 12_000.0), APPLIED);
+    assert_eq!(engine.pending(), 1);
     assert_eq!(
         take_outputs(&mut engine),
         r#"[{"type":"switchover_pending","from":"SiteA","to":"SiteB","reason":"site-timeout","at":72000}]"#
@@ -103,6 +114,33 @@ fn losing_the_sip_server_pair_switches_after_the_site_timeout() {
 }
 
 #[wasm_bindgen_test]
+fn an_input_after_a_late_timer_finds_the_deadline_handled_at_its_own_time() {
+    let mut engine = engine();
+    engine.handle_json(r#"{"type":"start"}"#, 0.0).unwrap();
+    let site_a = engine.site_id("SiteA");
+    for service in 0..3 {
+        engine.link_up(site_a, service, 0, 1_000.0);
+    }
+    engine.endpoint_registered(site_a, 1_000.0);
+    engine.link_down(site_a, 0, 0, 12_000.0);
+    take_outputs(&mut engine);
+    assert_eq!(engine.poll_timeout(), 72_000.0);
+    // No handleTimeout call comes before an input at 73 s.
+    let site_b = engine.site_id("SiteB");
+    assert_eq!(engine.link_up(site_b, 0, 0, 73_000.0), APPLIED);
+    let mut times = Vec::new();
+    while engine.next_output() != 0 {
+        times.push(engine.output_at());
+    }
+    assert!(!times.is_empty());
+    assert!(
+        times.iter().all(|&at| at == 72_000.0),
+        "the switch's outputs carry the deadline's time: {times:?}"
+    );
+    assert_eq!(engine.output_at(), -1.0, "nothing taken last");
+}
+
+#[wasm_bindgen_test]
 fn times_that_are_not_milliseconds_are_refused_without_change() {
     let mut engine = engine();
     for bad in [f64::NAN, f64::INFINITY, -1.0, 9_007_199_254_740_992.0] {
@@ -114,7 +152,10 @@ fn times_that_are_not_milliseconds_are_refused_without_change() {
         assert_eq!(engine.interaction_started("call-1", bad), BAD_TIME);
     }
     assert_eq!(engine.pending(), 0);
-    assert_eq!(engine.handle_json(r#"{"type":"start"}"#, 5.9).ok(), Some(3));
+    assert_eq!(
+        engine.handle_json(r#"{"type":"start"}"#, 5.9).ok(),
+        Some(APPLIED)
+    );
     assert_eq!(engine.now(), 5.0, "a fraction of a millisecond is dropped");
 }
 

@@ -200,11 +200,11 @@ impl Desktop {
             match answer {
                 Answer::LinkUp(site, service) => {
                     self.engine
-                        .handle_link_up(&site, service, Member::Primary, self.now);
+                        .handle_link_up(&site, service, Member::Primary, self.now)
                 }
                 Answer::Registered(site) => self.engine.handle_endpoint_registered(&site, self.now),
                 Answer::Probe(site, ok) => self.engine.handle_probe_result(&site, ok, self.now),
-            }
+            };
         } else {
             self.scripted();
         }
@@ -313,9 +313,10 @@ impl Desktop {
 
     /// Takes every output, reacts like the host would, and drops it.
     fn drain(&mut self) {
-        while let Some(output) = self.engine.poll_output() {
+        while let Some(emitted) = self.engine.poll_output() {
             self.counters.outputs += 1;
-            match output {
+            let is_switch = matches!(emitted.output, Output::Switched { .. });
+            match emitted.output {
                 Output::Connect { site } => {
                     let index = self.index(&site);
                     self.site = Some(if index == 0 { Site::A } else { Site::B });
@@ -342,7 +343,7 @@ impl Desktop {
                     ..
                 }
                 | Output::Switched { .. } => {
-                    if matches!(output, Output::Switched { .. }) {
+                    if is_switch {
                         self.counters.switches += 1;
                     }
                     self.restore_pending = false;

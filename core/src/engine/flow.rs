@@ -1,17 +1,9 @@
 //! The rules of DESIGN §4.3 as transitions: connect, switch, reconcile, restore, all-down, bootstrap.
 
-use super::{AllDown, Bootstrap, Connection, Engine, LinkState, State, TimerKind};
+use super::{AllDown, Bootstrap, Connection, Engine, Handled, Ignore, LinkState, State, TimerKind};
 use crate::config::{Diagnostic, ResolvedPolicy, Timing};
 use crate::types::{Member, Millis, Reason, Role, Service};
 use crate::vocab::Output;
-
-/// The reason a failure deadline switches for.
-pub(super) fn failure_reason(kind: TimerKind) -> Reason {
-    match kind {
-        TimerKind::EndpointTimeout => Reason::EndpointTimeout,
-        _ => Reason::SiteTimeout,
-    }
-}
 
 /// The all-sites-down backoff window before attempt `attempt` (full jitter draws from `[0, window)`).
 fn backoff_window(timing: &Timing, attempt: u32) -> Millis {
@@ -165,7 +157,8 @@ impl Engine {
 
     /// Arms a failure deadline and announces it with `switchover_pending`.
     fn pend(&mut self, kind: TimerKind, at: Millis) {
-        let Some(from) = self.current_site() else {
+        // Only switch deadlines are pended.
+        let (Some(reason), Some(from)) = (kind.switch_reason(), self.current_site()) else {
             return;
         };
         let Some(to) = self.other(from) else {
@@ -175,7 +168,7 @@ impl Engine {
         self.emit(Output::SwitchoverPending {
             from: self.site_name(from),
             to: self.site_name(to),
-            reason: failure_reason(kind),
+            reason,
             at,
         });
     }
@@ -188,10 +181,10 @@ impl Engine {
         let Some(to) = self.current_site().and_then(|s| self.other(s)) else {
             return;
         };
-        if deadline.announced {
+        if let (true, Some(reason)) = (deadline.announced, kind.switch_reason()) {
             self.emit(Output::SwitchoverCancelled {
                 to: self.site_name(to),
-                reason: failure_reason(kind),
+                reason,
             });
         }
     }
@@ -212,9 +205,8 @@ impl Engine {
     /// Handles one due deadline.
     pub(super) fn fire(&mut self, kind: TimerKind, at: Millis, now: Millis) {
         match kind {
-            TimerKind::SiteTimeout | TimerKind::EndpointTimeout => {
-                self.fail(failure_reason(kind), now);
-            }
+            TimerKind::SiteTimeout => self.fail(Reason::SiteTimeout, now),
+            TimerKind::EndpointTimeout => self.fail(Reason::EndpointTimeout, now),
             TimerKind::Restore => self.restore_due(at, now),
             TimerKind::HoldDown => self.schedule_restore(now),
             TimerKind::RestoreProbe => self.restore_probe(now),
@@ -444,49 +436,52 @@ impl Engine {
         member: Member,
         state: LinkState,
         now: Millis,
-    ) {
-        let now = self.advance(now);
+    ) -> Handled {
+        let now = match self.begin(now) {
+            Ok(now) => now,
+            Err(refused) => return refused,
+        };
         if let State::Bootstrapping(boot) = self.state {
             return self.bootstrap_link(boot, site, service, member, state, now);
         }
-        let Some(conn) = self.connection_at(site) else {
-            return;
+        let conn = match self.connection_at(site) {
+            Ok(conn) => conn,
+            Err(why) => return self.ignore(why),
         };
         let link = &mut conn.links[service.index()][member.index()];
         if *link == state {
-            return self.ignore_duplicate();
+            return self.ignore(Ignore::Duplicate);
         }
         *link = state;
         self.settle(now);
+        Handled::Applied
     }
 
     /// An `endpoint_registered` / `endpoint_unregistered` input.
-    pub(super) fn endpoint(&mut self, site: &str, registered: bool, now: Millis) {
-        let now = self.advance(now);
-        let Some(conn) = self.connection_at(site) else {
-            return;
+    pub(super) fn endpoint(&mut self, site: &str, registered: bool, now: Millis) -> Handled {
+        let now = match self.begin(now) {
+            Ok(now) => now,
+            Err(refused) => return refused,
+        };
+        let conn = match self.connection_at(site) {
+            Ok(conn) => conn,
+            Err(why) => return self.ignore(why),
         };
         if conn.endpoint_registered == registered {
-            return self.ignore_duplicate();
+            return self.ignore(Ignore::Duplicate);
         }
         conn.endpoint_registered = registered;
         self.settle(now);
+        Handled::Applied
     }
 
-    /// The current connection, if it is to `site`; otherwise counts the input
-    /// as unknown (no such site) or out of phase (not on that site).
-    fn connection_at(&mut self, site: &str) -> Option<&mut Connection> {
-        let Some(role) = self.role_of(site) else {
-            self.ignore_unknown();
-            return None;
-        };
-        if !matches!(&self.state, State::Connected(conn) if conn.site == role) {
-            self.ignore_out_of_phase();
-            return None;
-        }
+    /// The current connection, if it is to `site`; otherwise why an input
+    /// about `site` is ignored: unknown (no such site) or out of phase (not on that site).
+    fn connection_at(&mut self, site: &str) -> Result<&mut Connection, Ignore> {
+        let role = self.role_of(site).ok_or(Ignore::Unknown)?;
         match &mut self.state {
-            State::Connected(conn) => Some(conn),
-            _ => None,
+            State::Connected(conn) if conn.site == role => Ok(conn),
+            _ => Err(Ignore::OutOfPhase),
         }
     }
 
@@ -586,18 +581,18 @@ impl Engine {
         member: Member,
         state: LinkState,
         now: Millis,
-    ) {
+    ) -> Handled {
         let current = self.config_server(boot);
         let is_current = current.is_some_and(|(s, m)| &*s == site && m == member);
         if service != Service::ConfigServer || boot.backing_off || !is_current {
-            return if self.knows_site(site) {
-                self.ignore_out_of_phase()
+            return self.ignore(if self.knows_site(site) {
+                Ignore::OutOfPhase
             } else {
-                self.ignore_unknown()
-            };
+                Ignore::Unknown
+            });
         }
         match state {
-            LinkState::Up if boot.linked => self.ignore_duplicate(),
+            LinkState::Up if boot.linked => return self.ignore(Ignore::Duplicate),
             LinkState::Up => {
                 // Connected: the same timeout now bounds reading the configuration.
                 self.state = State::Bootstrapping(Bootstrap {
@@ -613,6 +608,7 @@ impl Engine {
                 self.settle(now);
             }
         }
+        Handled::Applied
     }
 
     /// Moves on to the next Configuration Server Proxy, backing off after a whole round.

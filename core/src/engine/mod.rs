@@ -1,6 +1,7 @@
 //! The sans-IO failover engine.
 
 mod flow;
+mod handled;
 mod rng;
 mod status;
 mod timer;
@@ -12,8 +13,9 @@ use crate::config::{
 };
 use crate::error::Error;
 use crate::types::{Member, Millis, Name, Phase, Reason, Role, Service, ServiceSet};
-use crate::vocab::{Input, Output};
+use crate::vocab::{Emitted, Input, Output};
 
+pub use handled::{Handled, Ignore};
 use rng::Rng;
 pub use status::{Ignored, LinkState, NextTimer, PendingSwitch, ServiceStatus, Status};
 pub use timer::TimerKind;
@@ -61,7 +63,7 @@ pub struct Engine {
     warnings: Vec<Diagnostic>,
     state: State,
     timers: Timers,
-    outputs: VecDeque<Output>,
+    outputs: VecDeque<Emitted>,
     rng: Rng,
     now: Millis,
     /// Sites that failed in a row without becoming active (rule 5).
@@ -197,7 +199,7 @@ impl Engine {
     }
 
     /// Feeds any input; dispatches to the typed `handle_*` method.
-    pub fn handle_input(&mut self, input: Input, now: Millis) {
+    pub fn handle_input(&mut self, input: Input, now: Millis) -> Handled {
         match input {
             Input::Start => self.handle_start(now),
             Input::ConfigLoaded { bundle } => self.handle_config_loaded(*bundle, now),
@@ -223,12 +225,13 @@ impl Engine {
     }
 
     /// `start`: bootstrap, or connect to the preferred site.
-    pub fn handle_start(&mut self, now: Millis) {
-        let now = self.advance(now);
-        match self.state {
-            State::Idle => {}
-            State::Stopped => return self.ignore_out_of_phase(),
-            _ => return self.ignore_duplicate(),
+    pub fn handle_start(&mut self, now: Millis) -> Handled {
+        let now = match self.begin(now) {
+            Ok(now) => now,
+            Err(refused) => return refused,
+        };
+        if !matches!(self.state, State::Idle) {
+            return self.ignore(Ignore::Duplicate);
         }
         if self.policy.is_some() {
             self.connect(Role::Preferred, now, None);
@@ -242,14 +245,18 @@ impl Engine {
             self.try_config_server(now);
         }
         self.settle(now);
+        Handled::Applied
     }
 
     /// `config_loaded`: a configuration read from a Configuration Server (rules 1 and 12).
-    pub fn handle_config_loaded(&mut self, bundle: Bundle, now: Millis) {
-        let now = self.advance(now);
-        if matches!(self.state, State::Stopped) {
-            return self.ignore_out_of_phase();
-        }
+    ///
+    /// A bundle that does not validate is still applied in the sense of
+    /// [`Handled`]: the engine answers it with `config_error`.
+    pub fn handle_config_loaded(&mut self, bundle: Bundle, now: Millis) -> Handled {
+        let now = match self.begin(now) {
+            Ok(now) => now,
+            Err(refused) => return refused,
+        };
         let mut bundle = bundle;
         if bundle.local.sites.is_empty() {
             bundle.local = self.local.clone();
@@ -289,95 +296,121 @@ impl Engine {
             }
         }
         self.settle(now);
+        Handled::Applied
     }
 
     /// `link_up`: a connection to one member of a site's service came up.
-    pub fn handle_link_up(&mut self, site: &str, service: Service, member: Member, now: Millis) {
-        self.link(site, service, member, LinkState::Up, now);
+    pub fn handle_link_up(
+        &mut self,
+        site: &str,
+        service: Service,
+        member: Member,
+        now: Millis,
+    ) -> Handled {
+        self.link(site, service, member, LinkState::Up, now)
     }
 
     /// `link_down`: a connection to one member of a site's service went down.
-    pub fn handle_link_down(&mut self, site: &str, service: Service, member: Member, now: Millis) {
-        self.link(site, service, member, LinkState::Down, now);
+    pub fn handle_link_down(
+        &mut self,
+        site: &str,
+        service: Service,
+        member: Member,
+        now: Millis,
+    ) -> Handled {
+        self.link(site, service, member, LinkState::Down, now)
     }
 
     /// `endpoint_registered`: the SIP endpoint registered at `site`.
-    pub fn handle_endpoint_registered(&mut self, site: &str, now: Millis) {
-        self.endpoint(site, true, now);
+    pub fn handle_endpoint_registered(&mut self, site: &str, now: Millis) -> Handled {
+        self.endpoint(site, true, now)
     }
 
     /// `endpoint_unregistered`: the SIP endpoint lost its registration at `site`.
-    pub fn handle_endpoint_unregistered(&mut self, site: &str, now: Millis) {
-        self.endpoint(site, false, now);
+    pub fn handle_endpoint_unregistered(&mut self, site: &str, now: Millis) -> Handled {
+        self.endpoint(site, false, now)
     }
 
     /// `probe_result`: the answer to a `probe`.
-    pub fn handle_probe_result(&mut self, site: &str, ok: bool, now: Millis) {
-        let now = self.advance(now);
-        let Some(role) = self.role_of(site) else {
-            return self.ignore_unknown();
+    pub fn handle_probe_result(&mut self, site: &str, ok: bool, now: Millis) -> Handled {
+        let now = match self.begin(now) {
+            Ok(now) => now,
+            Err(refused) => return refused,
         };
-        if self.probe_answered(role, ok, now) {
-            self.settle(now);
-        } else {
-            self.ignore_out_of_phase();
+        let Some(role) = self.role_of(site) else {
+            return self.ignore(Ignore::Unknown);
+        };
+        if !self.probe_answered(role, ok, now) {
+            return self.ignore(Ignore::OutOfPhase);
         }
+        self.settle(now);
+        Handled::Applied
     }
 
     /// `interaction_started`: a call or other interaction started.
-    pub fn handle_interaction_started(&mut self, id: Name, now: Millis) {
-        self.advance(now);
-        if matches!(self.state, State::Stopped) {
-            return self.ignore_out_of_phase();
+    pub fn handle_interaction_started(&mut self, id: Name, now: Millis) -> Handled {
+        if let Err(refused) = self.begin(now) {
+            return refused;
         }
         if self.interactions.contains(&id) {
-            return self.ignore_duplicate();
+            return self.ignore(Ignore::Duplicate);
         }
         self.interactions.push(id);
+        Handled::Applied
     }
 
     /// `interaction_ended`: an interaction ended; the last one may release a deferred switchback.
-    pub fn handle_interaction_ended(&mut self, id: &str, now: Millis) {
-        let now = self.advance(now);
-        if matches!(self.state, State::Stopped) {
-            return self.ignore_out_of_phase();
-        }
+    pub fn handle_interaction_ended(&mut self, id: &str, now: Millis) -> Handled {
+        let now = match self.begin(now) {
+            Ok(now) => now,
+            Err(refused) => return refused,
+        };
         let Some(index) = self.interactions.iter().position(|i| &**i == id) else {
-            return self.ignore_unknown();
+            return self.ignore(Ignore::Unknown);
         };
         self.interactions.remove(index);
         if self.interactions.is_empty() {
             self.release_deferred_restore(now);
         }
         self.settle(now);
+        Handled::Applied
     }
 
     /// `switch_requested`: switch to `site` now and pin the desktop there (rule 7).
-    pub fn handle_switch_requested(&mut self, site: &str, now: Millis) {
-        let now = self.advance(now);
+    pub fn handle_switch_requested(&mut self, site: &str, now: Millis) -> Handled {
+        let now = match self.begin(now) {
+            Ok(now) => now,
+            Err(refused) => return refused,
+        };
         let Some(target) = self.role_of(site) else {
-            return self.ignore_unknown();
+            return self.ignore(Ignore::Unknown);
         };
         if !self.enabled() {
-            return self.ignore_out_of_phase();
+            return self.ignore(Ignore::OutOfPhase);
         }
         match &self.state {
-            State::Connected(conn) if conn.site == target => return self.ignore_duplicate(),
+            State::Connected(conn) if conn.site == target => {
+                return self.ignore(Ignore::Duplicate);
+            }
             State::Connected(_) => self.switch(target, Reason::Manual, None, now),
             State::Waiting { .. } => self.connect(target, now, None),
-            _ => return self.ignore_out_of_phase(),
+            _ => return self.ignore(Ignore::OutOfPhase),
         }
         self.pinned = true;
         self.failed_in_row = 0;
         self.settle(now);
+        Handled::Applied
     }
 
     /// `resumed`: the host was frozen; recheck before acting on old evidence (rule 9).
-    pub fn handle_resumed(&mut self, now: Millis) {
-        let now = self.advance(now);
+    pub fn handle_resumed(&mut self, now: Millis) -> Handled {
+        let now = match self.begin(now) {
+            Ok(now) => now,
+            Err(refused) => return refused,
+        };
         let grace = now.saturating_add(self.timing().recheck_grace);
         let State::Connected(conn) = &mut self.state else {
-            return self.ignore_out_of_phase();
+            return self.ignore(Ignore::OutOfPhase);
         };
         let site = conn.site;
         // A switchback deferred by an interaction rests on probes from before
@@ -399,65 +432,47 @@ impl Engine {
         self.emit(Output::Recheck {
             site: self.site_name(site),
         });
+        Handled::Applied
     }
 
-    /// `stop`: unregister, disconnect, and ignore every later input (rule 13).
-    pub fn handle_stop(&mut self, now: Millis) {
-        let now = self.advance(now);
-        match &self.state {
-            State::Stopped => return self.ignore_duplicate(),
-            State::Connected(conn) => {
-                let site = conn.site;
-                self.leave(site);
-            }
-            _ => {}
+    /// `stop`: unregister, disconnect, and refuse every later input, `stop` included (rule 13).
+    pub fn handle_stop(&mut self, now: Millis) -> Handled {
+        let now = match self.begin(now) {
+            Ok(now) => now,
+            Err(refused) => return refused,
+        };
+        if let State::Connected(conn) = &self.state {
+            let site = conn.site;
+            self.leave(site);
         }
         self.timers.clear_all();
         self.state = State::Stopped;
         self.settle(now);
+        Handled::Applied
     }
 
     /// Handles every deadline due at `now`. A call with nothing due changes nothing.
     ///
-    /// A switch deadline handled more than the wake gap late is not acted on:
-    /// the host was frozen, so the engine emits `recheck` and re-arms it at
-    /// `now` + recheck grace (rule 9).
+    /// Each deadline is handled at its own time when the call comes no more
+    /// than the wake gap after it: its outputs carry that time, and the
+    /// deadlines it arms count from it, so a late timer changes nothing. A
+    /// switch deadline handled later than that is not acted on: the host was
+    /// frozen, so the engine emits `recheck` and re-arms it at `now` +
+    /// recheck grace (rule 9); other deadlines that late are handled at `now`.
+    ///
+    /// Every `handle_*` method does the same before it takes its input, so a
+    /// host never needs to call this before an input.
     pub fn handle_timeout(&mut self, now: Millis) {
-        let now = self.advance(now);
-        let mut rechecked = false;
-        // Each pass takes one deadline out of the table; a handler arms new
-        // ones at `now` at most once in a row (a zero spread or backoff), so
-        // this bound is never reached in practice and never spins.
-        for _ in 0..32 {
-            let Some((at, kind)) = self.timers.next() else {
-                break;
-            };
-            if at > now {
-                break;
-            }
-            let Some(deadline) = self.timers.take(kind) else {
-                break;
-            };
-            if kind.switches() && now - deadline.at > self.timing().wake_gap {
-                let grace = now.saturating_add(self.timing().recheck_grace);
-                self.timers.arm(kind, grace, deadline.announced);
-                if !rechecked {
-                    rechecked = true;
-                    if let Some(site) = self.current_site() {
-                        self.emit(Output::Recheck {
-                            site: self.site_name(site),
-                        });
-                    }
-                }
-                continue;
-            }
-            self.fire(kind, deadline.at, now);
-            self.settle(now);
-        }
+        self.catch_up(now);
     }
 
-    /// The next output, or `None` when all have been taken.
-    pub fn poll_output(&mut self) -> Option<Output> {
+    /// The next output with the engine time it was decided at, or `None`
+    /// when all have been taken.
+    ///
+    /// The time is the `now` of the call that emitted it, or the deadline's
+    /// own time for a deadline handled late (see [`Engine::handle_timeout`]):
+    /// outputs come out in time order, and never later than [`Engine::now`].
+    pub fn poll_output(&mut self) -> Option<Emitted> {
         self.outputs.pop_front()
     }
 
@@ -576,10 +591,9 @@ impl Engine {
         let other = self.other(conn.site)?;
         let failure = [TimerKind::SiteTimeout, TimerKind::EndpointTimeout]
             .into_iter()
-            .filter_map(|kind| self.timers.get(kind).map(|d| (d.at, kind)))
-            .min();
-        if let Some((at, kind)) = failure {
-            let reason = flow::failure_reason(kind);
+            .filter_map(|kind| Some((self.timers.get(kind)?.at, kind.switch_reason()?)))
+            .min_by_key(|&(at, _)| at);
+        if let Some((at, reason)) = failure {
             return Some(PendingSwitch {
                 to: self.site_name(other),
                 at,
@@ -600,10 +614,66 @@ impl Engine {
 
     // ---- small helpers shared by the handlers and the flow ----
 
-    /// Moves engine time forward to `now`; time that goes backwards counts as the last time seen.
-    fn advance(&mut self, now: Millis) -> Millis {
-        self.now = self.now.max(now);
-        self.now
+    /// Handles every deadline due at or before `now` (see
+    /// [`Engine::handle_timeout`]), then moves engine time to `now`; time
+    /// that goes backwards counts as the last time seen. Answers the time
+    /// the caller acts at.
+    fn catch_up(&mut self, now: Millis) -> Millis {
+        let now = now.max(self.now);
+        let wake_gap = self.timing().wake_gap;
+        let mut rechecked = false;
+        // Each pass takes one deadline out of the table. A periodic deadline
+        // handled at its own time can fall due again within the same call
+        // (at most wake gap / interval times); the bound keeps a pathological
+        // configuration from spinning, and whatever it leaves stays due, so
+        // `poll_timeout` asks for another call at once.
+        for _ in 0..64 {
+            let Some((at, kind)) = self.timers.next() else {
+                break;
+            };
+            if at > now {
+                break;
+            }
+            let Some(deadline) = self.timers.take(kind) else {
+                break;
+            };
+            let stale = now - deadline.at > wake_gap;
+            // On time or a little late: at its own time, so a late timer
+            // changes nothing. Later than the wake gap: the host was frozen.
+            self.now = if stale {
+                now
+            } else {
+                deadline.at.max(self.now)
+            };
+            if stale && kind.switches() {
+                let grace = now.saturating_add(self.timing().recheck_grace);
+                self.timers.arm(kind, grace, deadline.announced);
+                if !rechecked {
+                    rechecked = true;
+                    if let Some(site) = self.current_site() {
+                        self.emit(Output::Recheck {
+                            site: self.site_name(site),
+                        });
+                    }
+                }
+                continue;
+            }
+            self.fire(kind, deadline.at, self.now);
+            self.settle(self.now);
+        }
+        self.now = now;
+        now
+    }
+
+    /// Catches up (see [`Engine::catch_up`]) before an input; `Err` with
+    /// [`Handled::Refused`] once the engine is stopped.
+    fn begin(&mut self, now: Millis) -> Result<Millis, Handled> {
+        let now = self.catch_up(now);
+        if matches!(self.state, State::Stopped) {
+            self.ignored.out_of_phase += 1;
+            return Err(Handled::Refused);
+        }
+        Ok(now)
     }
 
     fn timing(&self) -> Timing {
@@ -664,19 +734,21 @@ impl Engine {
     }
 
     fn emit(&mut self, output: Output) {
-        self.outputs.push_back(output);
+        self.outputs.push_back(Emitted {
+            at: self.now,
+            output,
+        });
     }
 
-    fn ignore_duplicate(&mut self) {
-        self.ignored.duplicate += 1;
-    }
-
-    fn ignore_unknown(&mut self) {
-        self.ignored.unknown += 1;
-    }
-
-    fn ignore_out_of_phase(&mut self) {
-        self.ignored.out_of_phase += 1;
+    /// Counts an input that changed nothing and says why.
+    fn ignore(&mut self, why: Ignore) -> Handled {
+        let counter = match why {
+            Ignore::Duplicate => &mut self.ignored.duplicate,
+            Ignore::Unknown => &mut self.ignored.unknown,
+            Ignore::OutOfPhase => &mut self.ignored.out_of_phase,
+        };
+        *counter += 1;
+        Handled::Ignored(why)
     }
 }
 

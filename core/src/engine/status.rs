@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::timer::TimerKind;
 use crate::types::{Millis, Name, Phase, Reason, Role, Service};
+use crate::wire_enum;
 
 /// A snapshot of the engine, for a status banner or a log line.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -52,17 +53,18 @@ pub struct NextTimer {
     pub timer: TimerKind,
 }
 
-/// The state of one link, as last reported by the host.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LinkState {
-    /// Nothing reported since the desktop connected to this site.
-    #[default]
-    Unknown,
-    /// Up.
-    Up,
-    /// Down.
-    Down,
+wire_enum! {
+    /// The state of one link, as last reported by the host.
+    #[derive(Default)]
+    pub enum LinkState {
+        /// Nothing reported since the desktop connected to this site.
+        #[default]
+        Unknown = "unknown",
+        /// Up.
+        Up = "up",
+        /// Down.
+        Down = "down",
+    }
 }
 
 /// One service's links at the current site.

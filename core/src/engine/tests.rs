@@ -22,7 +22,7 @@ fn engine_with_seed(seed: u64) -> Engine {
 }
 
 fn drain(engine: &mut Engine) -> Vec<Output> {
-    std::iter::from_fn(|| engine.poll_output()).collect()
+    std::iter::from_fn(|| engine.poll_output().map(|e| e.output)).collect()
 }
 
 /// Starts on SiteA and brings every service up, endpoint registered.
@@ -74,17 +74,36 @@ fn status_tracks_the_connection_and_the_pending_switch() {
 
 #[test]
 fn ignored_inputs_are_counted_by_kind_and_emit_nothing() {
+    use Handled::{Applied, Ignored as Ign, Refused};
     let mut engine = engine();
-    engine.handle_link_up("SiteA", Service::SipServer, Member::Primary, 0);
-    assert_eq!(engine.ignored().out_of_phase, 1, "link before start");
+    assert_eq!(
+        engine.handle_link_up("SiteA", Service::SipServer, Member::Primary, 0),
+        Ign(Ignore::OutOfPhase),
+        "link before start"
+    );
+    assert_eq!(engine.ignored().out_of_phase, 1);
     active_on_a(&mut engine);
-    engine.handle_start(300);
-    engine.handle_link_up("SiteA", Service::SipServer, Member::Primary, 300);
-    engine.handle_link_down("SiteZ", Service::SipServer, Member::Primary, 300);
-    engine.handle_link_down("SiteB", Service::SipServer, Member::Primary, 300);
-    engine.handle_interaction_ended("no-such-call", 300);
-    engine.handle_switch_requested("SiteA", 300);
-    engine.handle_probe_result("SiteB", true, 300);
+    let answers = [
+        engine.handle_start(300),
+        engine.handle_link_up("SiteA", Service::SipServer, Member::Primary, 300),
+        engine.handle_link_down("SiteZ", Service::SipServer, Member::Primary, 300),
+        engine.handle_link_down("SiteB", Service::SipServer, Member::Primary, 300),
+        engine.handle_interaction_ended("no-such-call", 300),
+        engine.handle_switch_requested("SiteA", 300),
+        engine.handle_probe_result("SiteB", true, 300),
+    ];
+    assert_eq!(
+        answers,
+        [
+            Ign(Ignore::Duplicate),
+            Ign(Ignore::Duplicate),
+            Ign(Ignore::Unknown),
+            Ign(Ignore::OutOfPhase),
+            Ign(Ignore::Unknown),
+            Ign(Ignore::Duplicate),
+            Ign(Ignore::OutOfPhase),
+        ]
+    );
     assert!(drain(&mut engine).is_empty());
     assert_eq!(
         engine.ignored(),
@@ -94,13 +113,82 @@ fn ignored_inputs_are_counted_by_kind_and_emit_nothing() {
             out_of_phase: 3
         }
     );
-    engine.handle_stop(400);
+    assert_eq!(engine.handle_stop(400), Applied);
     drain(&mut engine);
-    engine.handle_start(500);
-    engine.handle_stop(500);
-    assert_eq!(engine.ignored().out_of_phase, 4);
-    assert_eq!(engine.ignored().duplicate, 4);
+    assert_eq!(engine.handle_start(500), Refused);
+    assert_eq!(
+        engine.handle_link_up("SiteA", Service::SipServer, Member::Primary, 500),
+        Refused
+    );
+    assert_eq!(engine.handle_stop(500), Refused, "stop is final");
+    assert_eq!(engine.ignored().out_of_phase, 6);
+    assert_eq!(engine.ignored().duplicate, 3);
     assert!(drain(&mut engine).is_empty());
+    assert_eq!(
+        [
+            Applied.as_str(),
+            Ign(Ignore::OutOfPhase).as_str(),
+            Refused.as_str()
+        ],
+        ["applied", "out-of-phase", "refused"]
+    );
+}
+
+/// Every output with its time.
+fn drain_timed(engine: &mut Engine) -> Vec<(Millis, &'static str)> {
+    std::iter::from_fn(|| engine.poll_output())
+        .map(|e| (e.at, e.output.type_name()))
+        .collect()
+}
+
+#[test]
+fn an_input_after_a_late_timer_finds_the_deadline_handled_at_its_own_time() {
+    // The site timeout falls due at 30 s; the host's timer has not fired
+    // when a link comes up at 31 s (a throttled tab).
+    let mut late = engine();
+    late.handle_start(0);
+    drain(&mut late);
+    assert_eq!(
+        late.handle_link_up("SiteB", Service::SipServer, Member::Primary, 31_000),
+        Handled::Applied,
+        "the switch to SiteB happened first, so the link is SiteB's"
+    );
+    let outputs = drain_timed(&mut late);
+    assert_eq!(
+        &outputs[..5],
+        &[
+            (30_000, "unregister_endpoint"),
+            (30_000, "disconnect"),
+            (30_000, "connect"),
+            (30_000, "register_endpoint"),
+            (30_000, "switched"),
+        ]
+    );
+    // The same inputs with a punctual timer: the same outputs, the same times,
+    // and the next deadlines count from 30 s either way.
+    let mut punctual = engine();
+    punctual.handle_start(0);
+    drain(&mut punctual);
+    punctual.handle_timeout(30_000);
+    punctual.handle_link_up("SiteB", Service::SipServer, Member::Primary, 31_000);
+    assert_eq!(drain_timed(&mut punctual), outputs);
+    assert_eq!(late.poll_timeout(), punctual.poll_timeout());
+    assert_eq!(late.poll_timeout(), Some(60_000));
+}
+
+#[test]
+fn a_deadline_later_than_the_wake_gap_is_rechecked_even_when_an_input_comes_first() {
+    let mut engine = engine();
+    engine.handle_start(0);
+    drain(&mut engine);
+    // 30 s due, the host wakes at 40 s (more than the 5 s wake gap) with an input.
+    engine.handle_link_up("SiteA", Service::SipServer, Member::Primary, 40_000);
+    assert_eq!(drain_timed(&mut engine), [(40_000, "recheck")]);
+    assert_eq!(
+        engine.poll_timeout(),
+        Some(50_000),
+        "re-armed at now + grace"
+    );
 }
 
 #[test]

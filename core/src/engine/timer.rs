@@ -1,63 +1,53 @@
 //! The engine's timers: a small table of optional deadlines, one per kind.
 
-use std::fmt;
+use crate::types::{Millis, Reason};
+use crate::wire_enum;
 
-use serde::Serialize;
-
-use crate::types::Millis;
-
-/// What a deadline is for. When two fall due at the same millisecond they
-/// fire in this order, so a site timeout wins a tie with an endpoint timeout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TimerKind {
-    /// Switch away: trigger services not all up within T.
-    SiteTimeout,
-    /// Switch away: endpoint not registered within W.
-    EndpointTimeout,
-    /// Switch back to the preferred site (auto-restore).
-    Restore,
-    /// The preferred site has answered probes for the whole hold-down.
-    HoldDown,
-    /// Probe the preferred site while on the peer.
-    RestoreProbe,
-    /// Next connection attempt while all sites are down.
-    Retry,
-    /// Probe the site(s) not being tried while all sites are down.
-    DownProbe,
-    /// Give up on one Configuration Server Proxy at bootstrap (or end a backoff round).
-    Bootstrap,
+wire_enum! {
+    /// What a deadline is for. When two fall due at the same millisecond they
+    /// fire in this order, so a site timeout wins a tie with an endpoint timeout.
+    #[derive(PartialOrd, Ord)]
+    pub enum TimerKind {
+        /// Switch away: trigger services not all up within T.
+        SiteTimeout = "site-timeout",
+        /// Switch away: endpoint not registered within W.
+        EndpointTimeout = "endpoint-timeout",
+        /// Switch back to the preferred site (auto-restore).
+        Restore = "restore",
+        /// The preferred site has answered probes for the whole hold-down.
+        HoldDown = "hold-down",
+        /// Probe the preferred site while on the peer.
+        RestoreProbe = "restore-probe",
+        /// Next connection attempt while all sites are down.
+        Retry = "retry",
+        /// Probe the site(s) not being tried while all sites are down.
+        DownProbe = "down-probe",
+        /// Give up on one Configuration Server Proxy at bootstrap (or end a backoff round).
+        Bootstrap = "bootstrap",
+    }
 }
 
 impl TimerKind {
-    const COUNT: usize = 8;
+    const COUNT: usize = TimerKind::ALL.len();
 
-    /// The printable name, as in `site-timeout`.
-    pub fn as_str(self) -> &'static str {
+    /// The reason of the switch this deadline makes, for the three that
+    /// switch sites (and so must not act on stale evidence); `None` for the others.
+    pub(crate) fn switch_reason(self) -> Option<Reason> {
         match self {
-            TimerKind::SiteTimeout => "site-timeout",
-            TimerKind::EndpointTimeout => "endpoint-timeout",
-            TimerKind::Restore => "restore",
-            TimerKind::HoldDown => "hold-down",
-            TimerKind::RestoreProbe => "restore-probe",
-            TimerKind::Retry => "retry",
-            TimerKind::DownProbe => "down-probe",
-            TimerKind::Bootstrap => "bootstrap",
+            TimerKind::SiteTimeout => Some(Reason::SiteTimeout),
+            TimerKind::EndpointTimeout => Some(Reason::EndpointTimeout),
+            TimerKind::Restore => Some(Reason::AutoRestore),
+            TimerKind::HoldDown
+            | TimerKind::RestoreProbe
+            | TimerKind::Retry
+            | TimerKind::DownProbe
+            | TimerKind::Bootstrap => None,
         }
     }
 
-    /// Whether firing this timer switches sites (and so must not act on stale evidence).
+    /// Whether firing this timer switches sites.
     pub(crate) fn switches(self) -> bool {
-        matches!(
-            self,
-            TimerKind::SiteTimeout | TimerKind::EndpointTimeout | TimerKind::Restore
-        )
-    }
-}
-
-impl fmt::Display for TimerKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.switch_reason().is_some()
     }
 }
 
@@ -97,23 +87,12 @@ impl Timers {
 
     /// The earliest deadline and its kind; ties go to the kind declared first.
     pub(crate) fn next(&self) -> Option<(Millis, TimerKind)> {
-        ALL_KINDS
+        TimerKind::ALL
             .iter()
             .filter_map(|&kind| self.get(kind).map(|d| (d.at, kind)))
             .min()
     }
 }
-
-const ALL_KINDS: [TimerKind; TimerKind::COUNT] = [
-    TimerKind::SiteTimeout,
-    TimerKind::EndpointTimeout,
-    TimerKind::Restore,
-    TimerKind::HoldDown,
-    TimerKind::RestoreProbe,
-    TimerKind::Retry,
-    TimerKind::DownProbe,
-    TimerKind::Bootstrap,
-];
 
 #[cfg(test)]
 mod tests {

@@ -82,6 +82,8 @@ pub(crate) struct Host {
     pub(crate) probes: Vec<Name>,
     /// The last `phase_changed` triple.
     pub(crate) announced: (Phase, Option<Name>, Option<Role>),
+    /// The time of the last output.
+    pub(crate) last_output_at: Millis,
     /// The world the host lives in, if any.
     pub(crate) world: Option<World>,
     /// The site of the last `connect` not followed by `disconnect`.
@@ -110,6 +112,7 @@ pub(crate) fn replay(case: &Case, seed: u64) -> Replay {
         calls: ["call-1".into(), "call-2".into(), "call-3".into()],
         probes: Vec::new(),
         announced: (Phase::Idle, None, None),
+        last_output_at: 0,
         world: case.world,
         connected: None,
         reactions: Vec::new(),
@@ -296,7 +299,21 @@ impl Host {
     }
 
     /// Feeds one input; checks that an ignored one changed and emitted nothing.
+    ///
+    /// Deadlines already due are handled first, in a call of their own: the
+    /// engine would handle them first anyway (each `handle_*` catches up),
+    /// and this way each output is put down to what caused it.
     fn input(&mut self, input: Input) {
+        if self
+            .engine
+            .poll_timeout()
+            .is_some_and(|deadline| deadline <= self.clock.max(self.engine.now()))
+        {
+            self.timeout(self.clock);
+            if self.broken {
+                return;
+            }
+        }
         let before = self.engine.status();
         let source = Source::Input(input.type_name());
         let description = format!("{input:?}");
@@ -379,17 +396,17 @@ impl Host {
         let first = self.replay.trace.len();
         // While outputs wait, poll_timeout answers "now".
         let pending_at = self.engine.poll_timeout();
-        if let Some(output) = self.engine.poll_output() {
+        if let Some(emitted) = self.engine.poll_output() {
             if pending_at != Some(self.engine.now()) {
                 self.anomaly(format!(
                     "poll_timeout was {pending_at:?} with outputs queued at {}",
                     self.engine.now()
                 ));
             }
-            self.record(output);
+            self.record_timed(emitted);
         }
-        while let Some(output) = self.engine.poll_output() {
-            self.record(output);
+        while let Some(emitted) = self.engine.poll_output() {
+            self.record_timed(emitted);
         }
         if self.replay.trace.len() > TRACE_CAP {
             self.broken = true;
@@ -406,6 +423,20 @@ impl Host {
             outputs: first..self.replay.trace.len(),
         });
         self.replay.trace.len() - first
+    }
+
+    /// Checks an output's time (in order, never past the engine's clock), then records it.
+    fn record_timed(&mut self, emitted: continuity_core::Emitted) {
+        if emitted.at < self.last_output_at || emitted.at > self.engine.now() {
+            self.anomaly(format!(
+                "an output at {} after one at {}, with the engine at {}",
+                emitted.at,
+                self.last_output_at,
+                self.engine.now()
+            ));
+        }
+        self.last_output_at = emitted.at;
+        self.record(emitted.output);
     }
 
     fn record(&mut self, output: Output) {
