@@ -127,13 +127,13 @@ class Desktop {
     this.outputs = 0;
     this.switches = 0;
     this.timeouts = 0;
-    this.react(this.engine.handle({ type: "start" }, 0));
+    this.engine.handle({ type: "start" }, 0);
+    this.react();
     for (let i = 0; i < warmUp; i++) this.step();
   }
 
   /** Makes exactly one engine call (an answer of the world, or the next script entry), then drains and reacts. */
   step() {
-    let waiting;
     if (this.length > 0) {
       const kind = this.kinds[this.head];
       const site = SITES[this.sites[this.head]];
@@ -141,17 +141,14 @@ class Desktop {
       this.head = (this.head + 1) % RING;
       this.length--;
       this.now += ANSWER_LATENCY;
-      waiting =
-        kind === ANSWER_LINK_UP
-          ? this.linkUp(site, SERVICES[arg], PRIMARY)
-          : kind === ANSWER_REGISTERED
-            ? this.endpointRegistered(site)
-            : this.probeResult(site, arg === 1);
+      if (kind === ANSWER_LINK_UP) this.linkUp(site, SERVICES[arg], PRIMARY);
+      else if (kind === ANSWER_REGISTERED) this.endpointRegistered(site);
+      else this.probeResult(site, arg === 1);
     } else {
-      waiting = this.scripted();
+      this.scripted();
     }
     this.events++;
-    this.react(waiting);
+    this.react();
   }
 
   scripted() {
@@ -230,9 +227,8 @@ class Desktop {
     return this.engine.handleTimeout(this.now);
   }
 
-  /** Takes every output when some are waiting, reacts like the host would, and drops them. */
-  react(waiting) {
-    if (waiting === 0) return;
+  /** Takes every output (after every call, as a host does), reacts like the host would, and drops them. */
+  react() {
     for (const output of this.engine.drainOutputs()) {
       this.outputs++;
       switch (output.type) {
@@ -401,7 +397,7 @@ async function main() {
       for (let i = 0; i < settings.jit; i++) desktop.step();
       const timed = time(desktop, settings.timing);
       result[typed ? "typed" : "handle"] = { ...timed, mix: mix(before, after) };
-      desktop.engine.free();
+      desktop.engine.dispose();
     }
     results.push(result);
   }

@@ -1,27 +1,29 @@
 // How a browser agent desktop uses continuity-engine: load and check the
-// configuration, run the engine in a Web Worker (or on the page), turn the
-// SIP stack's and the servers' events into inputs, carry out the commands,
-// show the notices and the status, and report errors with their codes.
+// configuration, run the engine in a Web Worker or on the page (one line
+// apart: both drivers are an EngineDriver), turn the SIP stack's and the
+// servers' events into inputs, carry out the commands, show the notices with
+// their wall-clock times and the status, and report errors with their codes.
 //
 // Type-checked against the package's declarations (wasm/js/index.d.ts) by
 //   cd wasm && npx tsc -p tsconfig.json --noEmit
 // It uses every type the package exports, so that check covers all of them.
 
 import {
-  Driver, Engine, WorkerDriver, init, isContinuityError, parseCfg, resolveOptionFiles, simulate, validate,
+  ContinuityError, Driver, Engine, WorkerDriver, init, isContinuityError, parseCfg, resolveOptionFiles, simulate,
+  validate,
 } from "continuity-engine";
 import type {
   AllSitesDownOutput, ApplicationRef, Bundle, Clock, Command, ConfigErrorOutput, ConfigLoadedInput,
-  ConfigObject, ConfigServerPair, ConnectConfigServerOutput, ConnectOutput, Connection, ContinuityError,
-  DesktopApplication, Diagnostic, DisconnectOutput, DriverOptions, EndpointRegisteredInput,
-  EndpointUnregisteredInput, ErrorCode, FileOptions, Files, Ignored, Input, InputType,
-  InteractionEndedInput, InteractionStartedInput, LinkDownInput, LinkState, LinkUpInput, LocalSite, Member,
-  NextTimer, Notice, Options, Output, OutputType, ParsedCfg, PendingSwitch, Phase, PhaseChangedOutput, Place,
-  ProbeOutput, ProbeResultInput, Reason, RecheckOutput, RegisterEndpointOutput, ResolvedPolicy, ResumedInput,
-  Role, Scenario, ServerApplication, Service, ServiceStatus, StartInput, Status, StopInput, SwitchedOutput,
-  SwitchoverCancelledOutput, SwitchoverPendingOutput, SwitchRequestedInput, TimerKind, UnregisterEndpointOutput,
-  ValidationReport, VisibilitySource, WorkerCall, WorkerDriverOptions, WorkerError, WorkerLike, WorkerMessage,
-  WorkerRequest,
+  ConfigObject, ConfigServerPair, ConnectConfigServerOutput, ConnectOutput, Connection, DesktopApplication,
+  Diagnostic, DisconnectOutput, DriverEvents, DriverOptions, Emitted, EndpointRegisteredInput,
+  EndpointUnregisteredInput, EngineDriver, EngineOptions, ErrorCode, FileOptions, Files, Handled, Ignored, Input,
+  InputType, InteractionEndedInput, InteractionStartedInput, LinkDownInput, LinkState, LinkUpInput, LocalSite,
+  Member, NextTimer, Notice, Options, Output, OutputOf, OutputType, ParsedCfg, PendingSwitch, Phase,
+  PhaseChangedOutput, Place, ProbeOutput, ProbeResultInput, Reason, RecheckOutput, RegisterEndpointOutput,
+  ResolvedPolicy, ResumedInput, Role, Scenario, Seed, ServerApplication, Service, ServiceStatus, StartInput,
+  Status, StopInput, SwitchedOutput, SwitchoverCancelledOutput, SwitchoverPendingOutput, SwitchRequestedInput,
+  TimerKind, UnregisterEndpointOutput, ValidationReport, VisibilitySource, When, WorkerCall, WorkerDone,
+  WorkerError, WorkerLike, WorkerMessage, WorkerProtocol, WorkerRequest,
 } from "continuity-engine";
 
 // ------------------------------------------------------------ the desktop
@@ -41,14 +43,6 @@ interface Desktop {
   log(line: string): void;
 }
 
-/** What the engine is fed, whether it runs on the page (Driver) or in a worker (WorkerDriver). */
-interface EngineHost {
-  handle(input: Input): void | Promise<void>;
-  linkUp(site: string, service: Service, member: Member): void | Promise<void>;
-  linkDown(site: string, service: Service, member: Member): void | Promise<void>;
-  probeResult(site: string, ok: boolean): void | Promise<void>;
-  status(): Status | Promise<Status>;
-}
 
 // ------------------------------------------------------- the configuration
 
@@ -147,7 +141,7 @@ function formatDiagnostic(d: Diagnostic): string {
 // ----------------------------------------------------------------- outputs
 
 /** Carries out a command or shows a notice; every output type is handled (the `never` check fails to compile otherwise). */
-function onOutput(desktop: Desktop, engine: EngineHost, output: Output, atMs: number): void {
+function onOutput(desktop: Desktop, driver: EngineDriver, output: Output, when: When): void {
   const type: OutputType = output.type;
   switch (type) {
     case "connect_config_server":
@@ -157,7 +151,7 @@ function onOutput(desktop: Desktop, engine: EngineHost, output: Output, atMs: nu
     case "unregister_endpoint":
     case "probe":
     case "recheck":
-      carryOut(desktop, engine, output as Command);
+      carryOut(desktop, driver, output as Command);
       return;
     case "phase_changed":
     case "switchover_pending":
@@ -165,7 +159,7 @@ function onOutput(desktop: Desktop, engine: EngineHost, output: Output, atMs: nu
     case "switched":
     case "all_sites_down":
     case "config_error":
-      show(desktop, output as Notice, atMs);
+      show(desktop, driver, output as Notice, when);
       return;
     default: {
       const unhandled: never = type;
@@ -174,7 +168,7 @@ function onOutput(desktop: Desktop, engine: EngineHost, output: Output, atMs: nu
   }
 }
 
-function carryOut(desktop: Desktop, engine: EngineHost, command: Command): void {
+function carryOut(desktop: Desktop, driver: EngineDriver, command: Command): void {
   switch (command.type) {
     case "connect_config_server": {
       const c: ConnectConfigServerOutput = command;
@@ -203,7 +197,7 @@ function carryOut(desktop: Desktop, engine: EngineHost, command: Command): void 
     }
     case "probe": {
       const c: ProbeOutput = command;
-      desktop.probe(c.site, (ok) => void engine.probeResult(c.site, ok));
+      desktop.probe(c.site, (ok) => void driver.probeResult(c.site, ok).catch((error: unknown) => reportError(desktop, error)));
       return;
     }
     case "recheck": {
@@ -218,17 +212,24 @@ function carryOut(desktop: Desktop, engine: EngineHost, command: Command): void 
   }
 }
 
-function show(desktop: Desktop, notice: Notice, atMs: number): void {
+/** A wall-clock time for the log and the banners. */
+function clockTime(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString();
+}
+
+function show(desktop: Desktop, driver: EngineDriver, notice: Notice, when: When): void {
   switch (notice.type) {
     case "phase_changed": {
       const n: PhaseChangedOutput = notice;
-      desktop.log(`${atMs} ms: ${describePhase(n.phase, n.site, n.role)}`);
+      // `when.at` is engine time (the driver's clock); `when.time` the wall clock.
+      desktop.log(`${clockTime(when.time)} (${when.at} ms): ${describePhase(n.phase, n.site, n.role)}`);
       return;
     }
     case "switchover_pending": {
       const n: SwitchoverPendingOutput = notice;
-      const seconds = Math.round((n.at - atMs) / 1000);
-      desktop.banner(`${n.from} is failing (${describeReason(n.reason)}): moving to ${n.to} in ${seconds} s unless it recovers.`, "warning");
+      // `n.at` is engine time too: wallTime puts it on the wall clock.
+      const seconds = Math.round((n.at - when.at) / 1000);
+      desktop.banner(`${n.from} is failing (${describeReason(n.reason)}): moving to ${n.to} at ${clockTime(driver.wallTime(n.at))} (in ${seconds} s) unless it recovers.`, "warning");
       return;
     }
     case "switchover_cancelled": {
@@ -243,7 +244,7 @@ function show(desktop: Desktop, notice: Notice, atMs: number): void {
     }
     case "all_sites_down": {
       const n: AllSitesDownOutput = notice;
-      desktop.banner(`No site is reachable; trying again in ${Math.ceil((n.retry_at - atMs) / 1000)} s.`, "error");
+      desktop.banner(`No site is reachable; trying again at ${clockTime(driver.wallTime(n.retry_at))} (in ${Math.ceil((n.retry_at - when.at) / 1000)} s).`, "error");
       return;
     }
     case "config_error": {
@@ -355,17 +356,21 @@ function toInput(event: DesktopEvent): Input {
   }
 }
 
-/** Feeds a desktop event: link changes, the hot path, go through the fast-path methods. */
-async function feed(desktop: Desktop, engine: EngineHost, event: DesktopEvent): Promise<void> {
+/** Feeds a desktop event: link changes, the hot path, go through the typed methods; logs what was ignored. */
+async function feed(desktop: Desktop, driver: EngineDriver, event: DesktopEvent): Promise<void> {
   try {
+    let handled: Handled;
     if (event.kind === "server") {
-      await (event.up ? engine.linkUp(event.site, event.service, event.member) : engine.linkDown(event.site, event.service, event.member));
-      return;
+      handled = await (event.up ? driver.linkUp(event.site, event.service, event.member) : driver.linkDown(event.site, event.service, event.member));
+    } else if (event.kind === "agent-picks-site") {
+      handled = await driver.switchRequested(event.site);
+    } else {
+      const input = toInput(event);
+      const type: InputType = input.type;
+      desktop.log(`input ${type}`);
+      handled = await driver.handle(input);
     }
-    const input = toInput(event);
-    const type: InputType = input.type;
-    desktop.log(`input ${type}`);
-    await engine.handle(input);
+    if (handled !== "applied") desktop.log(`${event.kind} ignored (${handled})`);
   } catch (error) {
     reportError(desktop, error);
   }
@@ -414,8 +419,9 @@ function timerLabel(timer: TimerKind): string {
 
 /** Reports an error the package threw (or a worker request rejected with). */
 function reportError(desktop: Desktop, error: unknown): void {
-  if (!isContinuityError(error)) {
-    desktop.log(`unexpected: ${String(error)}`);
+  if (!(error instanceof ContinuityError)) {
+    // Also true of package errors from another realm, which instanceof does not see.
+    desktop.log(`${isContinuityError(error) ? "continuity" : "unexpected"}: ${String(error)}`);
     return;
   }
   const e: ContinuityError = error;
@@ -443,7 +449,6 @@ function advice(code: ErrorCode): string {
     case "invalid-scenario":
       return "The configuration cannot be used: ask your administrator.";
     case "stopped":
-    case "freed":
     case "disposed":
       return "Business Continuity has been stopped for this session.";
     case "not-initialized":
@@ -459,49 +464,71 @@ function advice(code: ErrorCode): string {
 
 // ----------------------------------------------------------- running it
 
-/** The clock: performance.now() and the page's timers (what the Driver uses by default, written out). */
+/** The clock: performance.now(), the page's timers and time origin (what the Driver uses by default, written out). */
 const pageClock: Clock = {
   now: () => performance.now(),
   setTimeout: (callback, ms) => window.setTimeout(callback, ms),
   clearTimeout: (handle) => window.clearTimeout(handle as number),
+  timeOrigin: performance.timeOrigin,
 };
 
-/** Runs the engine on the page: simple, but hidden tabs throttle its timer to once a minute. */
-async function runOnPage(desktop: Desktop, bundle: Bundle, files: Files): Promise<Driver> {
-  await init();
-  const engine = new Engine(bundle, BigInt(crypto.getRandomValues(new Uint32Array(2)).reduce((a, b) => a * 2 ** 32 + b, 0)), { files });
-  for (const warning of engine.warnings()) desktop.log(formatDiagnostic(warning));
-  const resume: VisibilitySource = { document, window };
-  let driver: Driver | undefined;
+/**
+ * Starts the engine on the page or in a dedicated worker, whose timer keeps
+ * time while the tab is hidden: the same options, the same driver interface.
+ */
+async function run(desktop: Desktop, bundle: Bundle, files: Files, useWorker: boolean): Promise<EngineDriver> {
+  let driver: EngineDriver | undefined;
+  // No seed: each desktop draws its own, so that switchbacks spread out.
+  const engine: EngineOptions = { bundle, files };
   const options: DriverOptions = {
-    clock: pageClock,
-    resume,
-    onOutput: (output, atMs) => {
-      if (driver !== undefined) onOutput(desktop, driver, output, atMs);
+    onOutput: (output, when) => {
+      if (driver !== undefined) onOutput(desktop, driver, output, when);
     },
     onError: (error) => reportError(desktop, error),
   };
-  driver = new Driver(engine, options);
-  driver.start();
+  if (useWorker) {
+    const worker: WorkerLike = new Worker(new URL("continuity-engine/worker", import.meta.url), { type: "module" });
+    driver = await WorkerDriver.create(worker, { ...engine, ...options });
+  } else {
+    const resume: VisibilitySource = { document, window };
+    driver = await Driver.create({ ...engine, ...options, clock: pageClock, resume });
+  }
+  const seed: bigint = driver.seed;
+  desktop.log(`engine seed ${seed} (replay the session with it)`);
+  for (const warning of await driver.warnings()) desktop.log(formatDiagnostic(warning));
+  watch(desktop, driver);
+  await driver.start();
   return driver;
 }
 
-/** Runs the engine in a dedicated worker, whose timer keeps time while the tab is hidden. */
-async function runInWorker(desktop: Desktop, bundle: Bundle, files: Files): Promise<WorkerDriver> {
-  const worker: WorkerLike = new Worker(new URL("continuity-engine/worker", import.meta.url), { type: "module" });
-  let driver: WorkerDriver | undefined;
-  const options: WorkerDriverOptions = {
-    bundle,
-    seed: 7,
-    files,
-    onOutput: (output, atMs) => {
-      if (driver !== undefined) onOutput(desktop, driver, output, atMs);
-    },
-    onError: (error) => reportError(desktop, error),
+/** Subscriptions by type: a banner on switches, the status tab on every change. */
+function watch(desktop: Desktop, driver: EngineDriver): () => void {
+  const onSwitched: DriverEvents["switched"] = (output: OutputOf<"switched">, when) => {
+    desktop.log(`${clockTime(when.time)}: on ${output.to} now`);
   };
-  driver = await WorkerDriver.create(worker, options);
-  await driver.start();
-  return driver;
+  const unsubscribe = [
+    driver.on("switched", onSwitched),
+    driver.on("status", (status) => desktop.log(statusLines(status).join("; "))),
+    driver.on("switchover_pending", (output) => desktop.log(`switch due at ${new Date(driver.wallTime(output.at)).toISOString()}`)),
+  ];
+  return () => unsubscribe.forEach((off) => off());
+}
+
+/** The engine without a driver: a support tool replays a recorded session with its seed, in virtual time. */
+function replay(bundle: Bundle, seed: Seed, inputs: { at: number; input: Input }[]): string[] {
+  const engine = new Engine(bundle, seed);
+  try {
+    const lines: string[] = [];
+    for (const { at, input } of inputs) {
+      const handled: Handled = engine.handle(input, at);
+      // Deadlines due before `at` were handled first, at their own times.
+      const emitted: Emitted[] = engine.drainEmitted();
+      lines.push(`${at} ms ${input.type}: ${handled}`, ...emitted.map((e) => `  ${e.at} ms ${e.output.type}`));
+    }
+    return lines;
+  } finally {
+    engine.dispose();
+  }
 }
 
 /** The same worker, spoken to directly: a diagnostics page that logs the raw protocol. */
@@ -510,11 +537,18 @@ function rawWorkerSession(desktop: Desktop, worker: WorkerLike, bundle: Bundle):
     const message: WorkerMessage = event.data;
     switch (message.type) {
       case "output":
-        desktop.log(`${message.at} ms: ${message.output.type}`);
+        desktop.log(`${message.at} ms (${clockTime(message.time)}): ${message.output.type}`);
         return;
-      case "done":
+      case "turn":
         if (message.status !== undefined) desktop.log(statusLines(message.status).join("; "));
         return;
+      case "done": {
+        const done: WorkerDone = message;
+        if (done.request === "create") desktop.log(`created with seed ${done.seed}`);
+        else if (done.request === "input" || done.request === "call") desktop.log(`request ${done.id}: ${done.handled}`);
+        else if (done.request === "status") desktop.log(statusLines(done.status).join("; "));
+        return;
+      }
       case "error": {
         const error: WorkerError = message.error;
         desktop.log(`request ${message.id ?? "-"} failed: ${error.code} ${error.message}`);
@@ -526,13 +560,14 @@ function rawWorkerSession(desktop: Desktop, worker: WorkerLike, bundle: Bundle):
       }
     }
   });
+  const v: WorkerProtocol = 1;
   const call: WorkerCall = "linkDown";
   const requests: WorkerRequest[] = [
-    { type: "create", id: 1, bundle, seed: 1n },
-    { type: "input", id: 2, input: { type: "start" } },
-    { type: "call", id: 3, method: call, args: ["SiteA", "sip-server", "primary"] },
-    { type: "status", id: 4 },
-    { type: "dispose", id: 5 },
+    { v, id: 1, type: "create", bundle, seed: 1n },
+    { v, id: 2, type: "input", input: { type: "start" } },
+    { v, id: 3, type: "call", method: call, args: ["SiteA", "sip-server", "primary"] },
+    { v, id: 4, type: "status" },
+    { v, id: 5, type: "dispose" },
   ];
   for (const request of requests) worker.postMessage(request);
 }
@@ -555,13 +590,13 @@ function rehearse(bundle: Bundle): string[] {
     .trimEnd()
     .split("\n")
     .map((line) => {
-      const { at, output } = JSON.parse(line) as { at: number; output: Output };
+      const { at, output } = JSON.parse(line) as Emitted;
       return `${at} ms ${output.type}`;
     });
 }
 
 /** The desktop's start-up: bootstrap from the local configuration, then run with the full one. */
-export async function startBusinessContinuity(desktop: Desktop, personExport: string, useWorker: boolean): Promise<EngineHost> {
+export async function startBusinessContinuity(desktop: Desktop, personExport: string, useWorker: boolean): Promise<EngineDriver> {
   await init();
   const { bundle, files } = fullBundle(personExport);
   const timeout = inspectExport(desktop, personExport);
@@ -571,21 +606,28 @@ export async function startBusinessContinuity(desktop: Desktop, personExport: st
     checkConfiguration(desktop, { ...bundle, desktop_applications: agentDesktopApplications() }, { files });
   }
   desktop.log(rehearse(resolved.bundle).join("\n"));
+  desktop.log(replay(resolved.bundle, 7n, [{ at: 0, input: { type: "start" } }, { at: 31000, input: { type: "resumed" } }]).join("\n"));
   try {
-    if (useWorker) return await runInWorker(desktop, bundle, files);
-    const driver = await runOnPage(desktop, bundle, files);
+    const driver = await run(desktop, bundle, files, useWorker);
     await feed(desktop, driver, { kind: "server", site: "SiteA", service: "sip-server", member: "primary", up: true });
-    desktop.log(statusLines(driver.status()).join("\n"));
-    const policy: ResolvedPolicy | null = driver.engine.policy();
+    desktop.log(statusLines(await driver.status()).join("\n"));
+    const policy: ResolvedPolicy | null = await driver.policy();
     if (policy !== null) desktop.log(`preferred ${policy.preferred}, peer ${policy.peer ?? "-"}`);
     return driver;
   } catch (error) {
     reportError(desktop, error);
     // Fall back to bootstrapping from the local configuration alone.
-    const driver = await runOnPage(desktop, localBundle(), new Map());
+    const driver = await run(desktop, localBundle(), new Map(), false);
     await feed(desktop, driver, { kind: "config-read", bundle: resolved.bundle });
     return driver;
   }
+}
+
+/** Stops and releases the engine when the agent logs out (`using` disposes it at the end of a block). */
+export async function logout(desktop: Desktop, driver: EngineDriver): Promise<void> {
+  await feed(desktop, driver, { kind: "logout" });
+  desktop.log(`stopped: ${driver.stopped} at ${driver.now} ms`);
+  driver.dispose();
 }
 
 /** Diagnostics: talk to a worker by hand. */

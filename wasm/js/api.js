@@ -2,42 +2,21 @@
 // web target or the Node target). See index.d.ts for the documentation of
 // every export.
 
-import { continuityError, describe, isContinuityError } from "./errors.js";
+import { adopt, continuityError, describe, isContinuityError } from "./errors.js";
+import {
+  AS_JSON, BAD_NAME, BAD_TIME, HANDLED, INPUT_FIELDS as FIELDS, MEMBERS as MEMBER_NAMES, NOT_A_SITE, NO_SITE,
+  OUTPUT_TYPES, PHASES, REASONS, ROLES, SERVICES as SERVICE_NAMES, STOPPED,
+} from "./wire.js";
 
-const SERVICES = new Map([["sip-server", 0], ["stat-server", 1], ["config-server", 2]]);
-const MEMBERS = new Map([["primary", 0], ["backup", 1]]);
-// Codes returned by the raw input methods (wasm/src/engine.rs).
-const STOPPED = -1;
-const BAD_TIME = -2;
-const NOT_A_SITE = 0xffffffff;
-// Packed outputs (wasm/src/engine.rs, `next_output`).
-const NO_SITE = 0xff;
-const AS_JSON = 0xf;
-const OUTPUT_TYPES = [
-  undefined, "connect_config_server", "connect", "disconnect", "register_endpoint", "unregister_endpoint",
-  "probe", "recheck", "phase_changed", "switchover_pending", "switchover_cancelled", "switched", "all_sites_down",
-];
-const PHASES = ["idle", "bootstrapping", "connecting", "active", "all_sites_down", "stopped"];
-const ROLES = [undefined, "preferred", "peer"];
-const REASONS = [undefined, "site-timeout", "endpoint-timeout", "auto-restore", "manual"];
+// The vocabulary, the raw codes and each input type's fields (what the
+// engine checks again when it parses an input) come from the Rust
+// declarations: wire.js is generated at build time (wasm/src/bin/wire.rs).
+// A name's index in its list is its raw number.
+const SERVICES = new Map(SERVICE_NAMES.map((name, index) => [name, index]));
+const MEMBERS = new Map(MEMBER_NAMES.map((name, index) => [name, index]));
 const MAX_SEED = (1n << 64n) - 1n;
-
-// The fields of every input type and what they hold, so a malformed input is
-// named field by field (the engine checks it again when it parses the input).
-const FIELDS = {
-  start: {},
-  config_loaded: { bundle: "object" },
-  link_up: { site: "string", service: "service", member: "member" },
-  link_down: { site: "string", service: "service", member: "member" },
-  endpoint_registered: { site: "string" },
-  endpoint_unregistered: { site: "string" },
-  probe_result: { site: "string", ok: "boolean" },
-  interaction_started: { id: "string" },
-  interaction_ended: { id: "string" },
-  switch_requested: { site: "string" },
-  resumed: {},
-  stop: {},
-};
+/** Every output type, for the drivers' `on`. */
+export const OUTPUTS = OUTPUT_TYPES;
 
 function invalidInput(message) {
   return continuityError("invalid-input", `invalid input: ${message}`);
@@ -83,10 +62,10 @@ function checkShape(input) {
 function checkField(type, field, kind, value) {
   switch (kind) {
     case "service":
-      if (!SERVICES.has(value)) throw invalidInput(`unknown service ${describe(value)} in ${type}; expected one of "sip-server", "stat-server", "config-server"`);
+      if (!SERVICES.has(value)) throw invalidInput(`unknown service ${describe(value)} in ${type}; expected one of ${SERVICE_NAMES.map((name) => JSON.stringify(name)).join(", ")}`);
       return;
     case "member":
-      if (!MEMBERS.has(value)) throw invalidInput(`unknown member ${describe(value)} in ${type}; expected "primary" or "backup"`);
+      if (!MEMBERS.has(value)) throw invalidInput(`unknown member ${describe(value)} in ${type}; expected ${MEMBER_NAMES.map((name) => JSON.stringify(name)).join(" or ")}`);
       return;
     case "object":
       if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalidInput(`\`${field}\` of ${type} must be an object; got ${describe(value)}`);
@@ -109,26 +88,33 @@ function timeError(nowMs) {
   );
 }
 
-function toSeed(seed) {
+/** The seed as the engine takes it; drawn from `random` when not given. */
+function toSeed(seed, random) {
+  if (seed === undefined) return random();
   if (typeof seed === "number" && Number.isSafeInteger(seed) && seed >= 0) return BigInt(seed);
   if (typeof seed === "bigint" && seed >= 0n && seed <= MAX_SEED) return seed;
   throw continuityError(
     "invalid-seed",
-    `seed must be a non-negative integer (a safe integer number, or a bigint below 2^64); got ${describe(seed)}`,
+    `seed must be a non-negative integer (a safe integer number, or a bigint below 2^64), or left out to draw one; got ${describe(seed)}`,
   );
 }
 
-/** JSON text of a value given as an object or as JSON text. */
-function toJson(value, what, example) {
+/** JSON text of a value given as an object or as JSON text; `code` is the error's. */
+function toJson(value, what, example, code) {
   if (typeof value === "string") return value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw continuityError(`invalid-${what}`, `${what} must be an object (or its JSON text), like ${example}; got ${describe(value)}`);
+    throw continuityError(code, `${what} must be an object (or its JSON text), like ${example}; got ${describe(value)}`);
   }
   try {
     return JSON.stringify(value);
   } catch (error) {
-    throw continuityError(`invalid-${what}`, `${what} cannot be written as JSON: ${error.message}`);
+    throw continuityError(code, `${what} cannot be written as JSON: ${error.message}`);
   }
+}
+
+/** JSON text of a bundle; one that cannot be read is a `parse` error, as its text would be. */
+function bundleJson(bundle) {
+  return toJson(bundle, "cannot read the bundle: a bundle", '{"version": 1, "local": {...}, ...}', "parse");
 }
 
 /** The paths and texts of a `files` option: an object or Map from path to text. */
@@ -167,43 +153,59 @@ function options(value, what) {
   return value;
 }
 
-/** Binds the API to `raw` (the wasm-bindgen module); `ready()` says whether it is instantiated. */
-export function makeApi(raw, ready) {
+/** Calls into the module; what it throws comes out as a ContinuityError. */
+function call(fn) {
+  try {
+    return fn();
+  } catch (error) {
+    throw adopt(error);
+  }
+}
+
+/**
+ * Binds the API to `raw` (the wasm-bindgen module); `ready()` says whether
+ * it is instantiated; `crypto` draws the seeds not given.
+ */
+export function makeApi(raw, ready, crypto) {
   function checkReady() {
     if (!ready()) {
       throw continuityError("not-initialized", "the WebAssembly module is not loaded yet: `await init()` before using the package");
     }
   }
 
-  const freed = () => continuityError("freed", "the engine was freed: create a new Engine");
+  const randomSeed = () => crypto.getRandomValues(new BigUint64Array(1))[0];
+  const disposed = () => continuityError("disposed", "the engine was disposed: create a new Engine");
 
   class Engine {
     #raw;
+    #seed;
     /** Site name to the raw engine's index, for the fast path. */
     #sites = new Map();
     /** Site names by raw index, for building outputs. */
     #names = [];
 
-    constructor(bundle, seed = 0, opts = undefined) {
+    constructor(bundle, seed = undefined, opts = undefined) {
       checkReady();
       const { files } = options(opts, "new Engine()");
-      const text = toJson(bundle, "bundle", '{"version": 1, "local": {...}, ...}');
-      this.#raw = new raw.RawEngine(text, toSeed(seed), ...fileLists(files));
+      const text = bundleJson(bundle);
+      this.#seed = toSeed(seed, randomSeed);
+      const lists = fileLists(files);
+      this.#raw = call(() => new raw.RawEngine(text, this.#seed, ...lists));
     }
 
     #engine() {
-      if (this.#raw === undefined) throw freed();
+      if (this.#raw === undefined) throw disposed();
       return this.#raw;
     }
 
-    /** Turns a raw input method's answer into the output count, or throws. */
+    /** Turns a raw input method's answer into what became of the input, or throws. */
     #answer(code, type, nowMs) {
-      if (code >= 0) return code;
+      if (code >= 0) return HANDLED[code];
       if (code === STOPPED) {
         throw continuityError("stopped", `the engine is stopped: \`${type}\` was refused (stop is final; create a new Engine to start again)`);
       }
       if (code === BAD_TIME) throw timeError(nowMs);
-      throw continuityError("invalid-input", `invalid input: \`${type}\` names an unknown service or member`);
+      throw continuityError("invalid-input", `invalid input: \`${type}\` names an unknown ${code === BAD_NAME ? "site, service or member" : "value"}`);
     }
 
     handle(input, nowMs) {
@@ -232,8 +234,8 @@ export function makeApi(raw, ready) {
 
     /** Any input, as JSON: the engine reads it with the native build's reader. */
     #handleJson(engine, input, type, nowMs) {
-      const text = toJson(input, "input", "{type: \"start\"}");
-      return this.#answer(engine.handleJson(text, nowMs), type, nowMs);
+      const text = toJson(input, "input", "{type: \"start\"}", "invalid-input");
+      return this.#answer(call(() => engine.handleJson(text, nowMs)), type, nowMs);
     }
 
     linkUp(site, service, member, nowMs) {
@@ -309,10 +311,19 @@ export function makeApi(raw, ready) {
       return this.#answer(engine.interactionEnded(id, nowMs), "interaction_ended", nowMs);
     }
 
+    switchRequested(site, nowMs) {
+      const engine = this.#engine();
+      checkTime(nowMs);
+      checkField("switch_requested", "site", "string", site);
+      return this.#handleJson(engine, { type: "switch_requested", site }, "switch_requested", nowMs);
+    }
+
     handleTimeout(nowMs) {
       const engine = this.#engine();
       checkTime(nowMs);
-      return this.#answer(engine.handleTimeout(nowMs), "handleTimeout", nowMs);
+      const waiting = engine.handleTimeout(nowMs);
+      if (waiting === BAD_TIME) throw timeError(nowMs);
+      return waiting;
     }
 
     pollOutput() {
@@ -326,6 +337,21 @@ export function makeApi(raw, ready) {
         outputs.push(output);
       }
       return outputs;
+    }
+
+    pollEmitted() {
+      const engine = this.#engine();
+      const output = this.#next(engine);
+      return output === undefined ? undefined : { at: engine.outputAt(), output };
+    }
+
+    drainEmitted() {
+      const engine = this.#engine();
+      const emitted = [];
+      for (let output = this.#next(engine); output !== undefined; output = this.#next(engine)) {
+        emitted.push({ at: engine.outputAt(), output });
+      }
+      return emitted;
     }
 
     pollTimeout() {
@@ -343,14 +369,14 @@ export function makeApi(raw, ready) {
       const to = this.#name(engine, (packed >>> 12) & 0xff);
       const small = (packed >>> 20) & 0xf;
       const tag = (packed >>> 24) & 0xf;
-      const type = OUTPUT_TYPES[kind];
-      switch (kind) {
-        case 1: return { type, site, member: small === 0 ? "primary" : "backup" };
-        case 8: return { type, phase: PHASES[small], site, role: tag === 0 ? null : ROLES[tag] };
-        case 9: return { type, from: site, to, reason: REASONS[tag], at: engine.outputTime() };
-        case 10: return { type, to, reason: REASONS[tag] };
-        case 11: return { type, from: site, to, reason: REASONS[tag] };
-        case 12: return { type, retry_at: engine.outputTime() };
+      const type = OUTPUT_TYPES[kind - 1];
+      switch (type) {
+        case "connect_config_server": return { type, site, member: MEMBER_NAMES[small] };
+        case "phase_changed": return { type, phase: PHASES[small], site, role: tag === 0 ? null : ROLES[tag - 1] };
+        case "switchover_pending": return { type, from: site, to, reason: REASONS[tag - 1], at: engine.outputTime() };
+        case "switchover_cancelled": return { type, to, reason: REASONS[tag - 1] };
+        case "switched": return { type, from: site, to, reason: REASONS[tag - 1] };
+        case "all_sites_down": return { type, retry_at: engine.outputTime() };
         default: return { type, site };
       }
     }
@@ -385,21 +411,27 @@ export function makeApi(raw, ready) {
       return this.#engine().stopped();
     }
 
-    free() {
+    get seed() {
+      this.#engine();
+      return this.#seed;
+    }
+
+    dispose() {
       if (this.#raw === undefined) return;
       this.#raw.free();
       this.#raw = undefined;
     }
   }
   if (typeof Symbol.dispose === "symbol") {
-    Engine.prototype[Symbol.dispose] = Engine.prototype.free;
+    Engine.prototype[Symbol.dispose] = Engine.prototype.dispose;
   }
 
   function validate(bundle, opts = undefined) {
     checkReady();
     const { files } = options(opts, "validate()");
-    const text = toJson(bundle, "bundle", '{"version": 1, "local": {...}, ...}');
-    return JSON.parse(raw.validate(text, ...fileLists(files)));
+    const text = bundleJson(bundle);
+    const lists = fileLists(files);
+    return JSON.parse(call(() => raw.validate(text, ...lists)));
   }
 
   function parseCfg(text) {
@@ -407,20 +439,22 @@ export function makeApi(raw, ready) {
     if (typeof text !== "string") {
       throw continuityError("invalid-cfg", `parseCfg takes the text of an option export (a string); got ${describe(text)}`);
     }
-    return JSON.parse(raw.parseCfg(text));
+    return JSON.parse(call(() => raw.parseCfg(text)));
   }
 
   function resolveOptionFiles(bundle, files) {
     checkReady();
-    const text = toJson(bundle, "bundle", '{"version": 1, "local": {...}, ...}');
-    return JSON.parse(raw.resolveOptionFiles(text, ...fileLists(files)));
+    const text = bundleJson(bundle);
+    const lists = fileLists(files);
+    return JSON.parse(call(() => raw.resolveOptionFiles(text, ...lists)));
   }
 
   function simulate(scenario, opts = undefined) {
     checkReady();
     const { files } = options(opts, "simulate()");
-    const text = toJson(scenario, "scenario", '{"bundle": {...}, "seed": 7, "steps": [...]}');
-    return raw.simulate(text, ...fileLists(files));
+    const text = toJson(scenario, "scenario", '{"bundle": {...}, "seed": 7, "steps": [...]}', "invalid-scenario");
+    const lists = fileLists(files);
+    return call(() => raw.simulate(text, ...lists));
   }
 
   return { Engine, validate, parseCfg, resolveOptionFiles, simulate };

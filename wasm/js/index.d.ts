@@ -1,27 +1,36 @@
 // TypeScript declarations of continuity-engine: the failover engine for
 // two-site SIP Business Continuity agent desktops, as WebAssembly.
 //
-// Every time is a number of milliseconds on one monotonic clock of the
-// host's choosing (the drivers use performance.now()): finite, not negative,
+// Times. Every time the engine takes or gives is *engine time*: a number of
+// milliseconds on one monotonic clock of the host's choosing. The drivers
+// use their clock, performance.now() by default: milliseconds since the
+// page's (or worker's) time origin. Engine times are finite, not negative,
 // at most Number.MAX_SAFE_INTEGER; a fraction is dropped, and a time before
-// the last one seen counts as the last one seen.
+// the last one seen counts as the last one seen. The times inside outputs
+// (`switchover_pending.at`, `all_sites_down.retry_at`) and in the status
+// (`pending.at`, `next_timer.at`, `connected_since`) are engine times too.
+// Each output comes with the engine time it was decided at, which can be
+// earlier than the call that handed it out: a deadline that fell due before
+// an input (a timer that fired late) is handled first, at its own time.
+// A driver also gives each output its wall-clock time (`When.time`, epoch
+// milliseconds for `new Date(time)`), and turns any engine time into one
+// with `wallTime(at)`.
 
 // ---------------------------------------------------------------- vocabulary
 
-/** A service that each site runs as a high-availability pair. */
-export type Service = "sip-server" | "stat-server" | "config-server";
-/** A member of a high-availability pair. */
-export type Member = "primary" | "backup";
-/** What the engine is doing. */
-export type Phase = "idle" | "bootstrapping" | "connecting" | "active" | "all_sites_down" | "stopped";
-/** A site's role for this agent. */
-export type Role = "preferred" | "peer";
-/** Why a switch happens. */
-export type Reason = "site-timeout" | "endpoint-timeout" | "auto-restore" | "manual";
-/** What a deadline is for (`Status.next_timer`). */
-export type TimerKind =
-  | "site-timeout" | "endpoint-timeout" | "restore" | "hold-down"
-  | "restore-probe" | "retry" | "down-probe" | "bootstrap";
+// The names come from the Rust declarations: wire.d.ts is generated with
+// wire.js at build time (wasm/src/bin/wire.rs). Service, Member, Phase,
+// Role, Reason, TimerKind (what a deadline is for, `Status.next_timer`),
+// LinkState, InputType, OutputType and ErrorCode are unions of the wire
+// names there.
+import type {
+  ErrorCode, Handled as AnyHandled, InputType, LinkState, Member, OutputType, Phase, Reason, Role, Service, TimerKind,
+} from "./wire.js";
+export type { ErrorCode, InputType, LinkState, Member, OutputType, Phase, Reason, Role, Service, TimerKind };
+
+/** Whether two unions hold the same names (for the checks below). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Check<T extends true> = T;
 
 /** `start`: bootstrap, or connect to the preferred site. */
 export interface StartInput { type: "start" }
@@ -54,8 +63,8 @@ export type Input =
   | EndpointRegisteredInput | EndpointUnregisteredInput | ProbeResultInput
   | InteractionStartedInput | InteractionEndedInput | SwitchRequestedInput
   | ResumedInput | StopInput;
-/** The `type` of every input. */
-export type InputType = Input["type"];
+// Every declared input type has an interface above, and no other type does.
+type InputTypesMatch = Check<Same<Input["type"], InputType>>;
 
 /** Command: connect to one Configuration Server Proxy to load the configuration (bootstrap). */
 export interface ConnectConfigServerOutput { type: "connect_config_server"; site: string; member: Member }
@@ -94,8 +103,8 @@ export type Notice =
   | SwitchedOutput | AllSitesDownOutput | ConfigErrorOutput;
 /** Something the engine decided. */
 export type Output = Command | Notice;
-/** The `type` of every output. */
-export type OutputType = Output["type"];
+// Every declared output type has an interface above, and no other type does.
+type OutputTypesMatch = Check<Same<Output["type"], OutputType>>;
 
 // ------------------------------------------------------------- configuration
 
@@ -211,8 +220,6 @@ export type Files = Record<string, string> | Map<string, string>;
 
 // -------------------------------------------------------------------- status
 
-/** The state of one link, as last reported. */
-export type LinkState = "unknown" | "up" | "down";
 /** One service's links at the current site. */
 export interface ServiceStatus { service: Service; primary: LinkState; backup: LinkState; up: boolean; trigger: boolean }
 /** A scheduled switch. */
@@ -238,75 +245,93 @@ export interface Status {
 
 // -------------------------------------------------------------------- errors
 
-/** The `code` of every error the package throws. */
-export type ErrorCode =
-  | "invalid-input" | "invalid-time" | "invalid-seed" | "invalid-bundle" | "invalid-scenario"
-  | "invalid-files" | "invalid-options" | "invalid-cfg" | "invalid-message"
-  | "parse" | "too-large" | "options-file" | "missing-file"
-  | "stopped" | "freed" | "disposed" | "not-initialized"
-  /** An error of a kind newer than this declaration (a worker passing on another error). */
-  | "error";
-
-/** An `Error` thrown by the package; the engine is left as it was. */
-export interface ContinuityError extends Error {
-  name: "ContinuityError";
-  code: ErrorCode;
-  /** The findings, when `code` is `invalid-bundle`. */
-  diagnostics?: Diagnostic[];
+/**
+ * An `Error` thrown by the package (also the rejection of a driver's
+ * promise, rebuilt from the worker's message); the engine is left as it was.
+ * `instanceof ContinuityError` holds whichever entry (web or Node) threw it.
+ */
+export class ContinuityError extends Error {
+  constructor(code: ErrorCode, message: string, options?: { diagnostics?: Diagnostic[]; cause?: unknown });
+  readonly name: "ContinuityError";
+  readonly code: ErrorCode;
+  /** The findings, always present when `code` is `invalid-bundle`. */
+  readonly diagnostics?: Diagnostic[];
 }
 
-/** Whether `value` is an error thrown by this package. */
+/** Whether `value` is an error thrown by this package (also one made in another realm, such as a worker). */
 export function isContinuityError(value: unknown): value is ContinuityError;
 
 // -------------------------------------------------------------------- engine
 
-/** Loads the WebAssembly module (browsers: fetched next to the glue unless `source` says otherwise; Node: already loaded). Call once and await it before anything else. */
+/** Loads the WebAssembly module (browsers: fetched next to the glue unless `source` says otherwise; Node: already loaded). Call once and await it before using `Engine` or the functions; `Driver.create` calls it itself. */
 export function init(source?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
 
 /** Options of the engine constructor, `validate` and `simulate`. */
 export interface FileOptions { files?: Files }
 
 /**
+ * What became of an input: `applied` (it changed what the engine knows), or
+ * ignored — changing nothing, emitting nothing, counted in
+ * `status().ignored` — as a `duplicate` of what the engine knew, as naming
+ * something `unknown` (a site that is not one of this engine's), or as
+ * `out-of-phase` (it does not apply now, like a probe result nobody asked
+ * for). An input the engine refuses throws instead.
+ */
+export type Handled = Exclude<AnyHandled, "refused">;
+
+/** An output with the engine time it was decided at (a scenario trace is these, one per line). */
+export interface Emitted { at: number; output: Output }
+
+/** Seeds the engine's randomness: a non-negative safe integer, or a bigint below 2^64. */
+export type Seed = number | bigint;
+
+/**
  * The failover engine for one desktop: a state machine with one owner, no
  * clock and no callbacks. After every input, drain the outputs and ask
- * `pollTimeout()` when to call `handleTimeout` next — or let a `Driver` do it.
+ * `pollTimeout()` when to call `handleTimeout` next — or let a driver do it.
+ * Deadlines already due when an input arrives are handled first, each at
+ * its own time: the host never needs to call `handleTimeout` before an input.
  *
- * Input methods return how many outputs are waiting. They throw a
+ * Input methods return what became of the input (`Handled`). They throw a
  * `ContinuityError` for input that cannot be used (`invalid-input`,
- * `invalid-time`) and after `stop` (`stopped`); the engine is left as it
- * was. Inputs that are well-formed but do not apply (an unknown site, a
- * duplicate) are ignored and counted in `status().ignored`.
+ * `invalid-time`) and after `stop` (`stopped`); the engine is left as it was.
  */
 export class Engine {
   /**
    * @param bundle the configuration (an object, or its JSON text)
-   * @param seed the seed of the engine's randomness (switchback spread, backoff): the same seed gives the same decisions
+   * @param seed the seed of the engine's randomness (where in the spread a switchback lands, backoff jitter): the same seed gives the same decisions. Left out, one is drawn with `crypto.getRandomValues`, so that desktops do not all switch back in the same second; read it from `seed` to replay the session.
    * @throws ContinuityError `parse`, `invalid-bundle` (with `diagnostics`), `options-file`, `invalid-seed`
    */
-  constructor(bundle: Bundle | string, seed?: number | bigint, options?: FileOptions);
+  constructor(bundle: Bundle | string, seed?: Seed, options?: FileOptions);
   /** Feeds any input. */
-  handle(input: Input, nowMs: number): number;
+  handle(input: Input, nowMs: number): Handled;
   /** `link_up`, without building an object (the fast path). */
-  linkUp(site: string, service: Service, member: Member, nowMs: number): number;
+  linkUp(site: string, service: Service, member: Member, nowMs: number): Handled;
   /** `link_down`, without building an object (the fast path). */
-  linkDown(site: string, service: Service, member: Member, nowMs: number): number;
+  linkDown(site: string, service: Service, member: Member, nowMs: number): Handled;
   /** `endpoint_registered` (fast path). */
-  endpointRegistered(site: string, nowMs: number): number;
+  endpointRegistered(site: string, nowMs: number): Handled;
   /** `endpoint_unregistered` (fast path). */
-  endpointUnregistered(site: string, nowMs: number): number;
+  endpointUnregistered(site: string, nowMs: number): Handled;
   /** `probe_result` (fast path). */
-  probeResult(site: string, ok: boolean, nowMs: number): number;
+  probeResult(site: string, ok: boolean, nowMs: number): Handled;
   /** `interaction_started` (fast path). */
-  interactionStarted(id: string, nowMs: number): number;
+  interactionStarted(id: string, nowMs: number): Handled;
   /** `interaction_ended` (fast path). */
-  interactionEnded(id: string, nowMs: number): number;
-  /** Handles every deadline due at `nowMs`; a call with nothing due changes nothing (also after `stop`). */
+  interactionEnded(id: string, nowMs: number): Handled;
+  /** `switch_requested`: the agent asked to switch to `site` now. */
+  switchRequested(site: string, nowMs: number): Handled;
+  /** Handles every deadline due at `nowMs`, each at its own time; returns how many outputs are waiting. A call with nothing due changes nothing (also after `stop`). */
   handleTimeout(nowMs: number): number;
-  /** The next output, or `undefined` when all have been taken. */
+  /** The next output (without its time: see `pollEmitted`), or `undefined` when all have been taken. */
   pollOutput(): Output | undefined;
-  /** Every waiting output, in order. */
+  /** Every waiting output, in order (without their times: see `drainEmitted`). */
   drainOutputs(): Output[];
-  /** When `handleTimeout` must next be called, or `null` for never (until the next input). */
+  /** The next output with the engine time it was decided at, or `undefined` when all have been taken. */
+  pollEmitted(): Emitted | undefined;
+  /** Every waiting output with its time, in order. */
+  drainEmitted(): Emitted[];
+  /** When `handleTimeout` must next be called (engine time), or `null` for never (until the next input). */
   pollTimeout(): number | null;
   /** A snapshot of everything the engine knows. */
   status(): Status;
@@ -314,12 +339,16 @@ export class Engine {
   policy(): ResolvedPolicy | null;
   /** Warnings found when the policy in force was validated. */
   warnings(): Diagnostic[];
-  /** The latest time the engine has seen. */
+  /** The latest engine time the engine has seen. */
   readonly now: number;
   /** Whether the engine is stopped (every later input throws `stopped`). */
   readonly stopped: boolean;
-  /** Releases the engine's memory; later calls throw `freed`. Also `[Symbol.dispose]`, where the runtime has it. */
-  free(): void;
+  /** The seed the engine uses (given, or drawn): pass it to a new Engine to replay the session. */
+  readonly seed: bigint;
+  /** Releases the engine's memory; disposing twice does nothing, any other use afterwards throws `disposed`. */
+  dispose(): void;
+  /** `dispose()`, for `using`. */
+  [Symbol.dispose](): void;
 }
 
 /** Validates a bundle; an invalid bundle is a report, not an error. @throws ContinuityError `parse`, `options-file` */
@@ -339,16 +368,19 @@ export interface Scenario {
   steps: ({ at: number; input: Input; note?: string } | { at: number; freeze_until: number; note?: string })[];
   until?: number;
 }
-/** Runs a scenario and returns its trace (JSON Lines), byte for byte what `continuity simulate` prints. */
+/** Runs a scenario and returns its trace (JSON Lines, one `Emitted` a line), byte for byte what `continuity simulate` prints. */
 export function simulate(scenario: Scenario | string, options?: FileOptions): string;
 
 // ------------------------------------------------------------------- drivers
 
-/** The clock and timer a driver uses; by default performance.now() and setTimeout. Inject one to run in virtual time. */
+/** The clock and timer a driver uses; by default performance.now(), setTimeout and performance.timeOrigin. Inject one to run in virtual time. */
 export interface Clock {
+  /** Engine time now, in milliseconds. */
   now(): number;
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** The epoch milliseconds at engine time 0, for the wall-clock times; default 0. */
+  timeOrigin?: number;
 }
 
 /** Where a driver listens for the page coming back (visibilitychange, pageshow). */
@@ -357,40 +389,95 @@ export interface VisibilitySource {
   window?: { addEventListener(type: string, listener: (event: { persisted?: boolean }) => void): void; removeEventListener(type: string, listener: (event: { persisted?: boolean }) => void): void };
 }
 
-/** Options of a driver. */
+/**
+ * When an output was decided: `at` in engine time (the driver's clock), and
+ * `time` on the wall clock, in epoch milliseconds (`new Date(time)`):
+ * the clock's time origin plus `at`. With the default clock that is
+ * `performance.timeOrigin + at`, which can drift from `Date.now()` over a
+ * long session (clock adjustments, sleep).
+ */
+export interface When { at: number; time: number }
+
+/** The output of type `T`. */
+export type OutputOf<T extends OutputType> = Extract<Output, { type: T }>;
+
+/** What a driver's `on` subscribes to: an output type, `output` for every output, or `status`. */
+export type DriverEvents = { [T in OutputType]: (output: OutputOf<T>, when: When) => void } & {
+  /** Every output, in order (like `onOutput`). */
+  output: (output: Output, when: When) => void;
+  /** The status snapshot, after a turn (an input, a timer) that changed it. */
+  status: (status: Status) => void;
+};
+
+/** The options of `Driver.create` and `WorkerDriver.create`. */
 export interface DriverOptions {
-  /** Called with every output, in order, and the time it came out at. */
-  onOutput: (output: Output, atMs: number) => void;
-  /** Called with an error thrown by `onOutput` or by a timer turn; default: console.error. */
+  /** Called with every output, in order, and when it was decided. */
+  onOutput?: (output: Output, when: When) => void;
+  /** Called with an error thrown by a listener or by a timer turn; default: console.error. */
   onError?: (error: unknown) => void;
-  /** The clock (tests); default: performance.now() and setTimeout. */
-  clock?: Clock;
   /** Report `resumed` when the page comes back: `false` to turn off, or the sources to watch; default: the page's document and window, when there are. */
   resume?: false | VisibilitySource;
 }
 
-/**
- * Runs an Engine on this thread: reads the clock, arms one timer from
- * `pollTimeout()`, and hands every output to `onOutput`. Its input methods
- * throw like the engine's and take no time: the driver reads it.
- */
-export class Driver {
-  constructor(engine: Engine, options: DriverOptions);
-  readonly engine: Engine;
-  start(): void;
-  stop(): void;
-  handle(input: Input): void;
-  linkUp(site: string, service: Service, member: Member): void;
-  linkDown(site: string, service: Service, member: Member): void;
-  endpointRegistered(site: string): void;
-  endpointUnregistered(site: string): void;
-  probeResult(site: string, ok: boolean): void;
-  interactionStarted(id: string): void;
-  interactionEnded(id: string): void;
-  status(): Status;
-  /** Clears the timer and the page listeners; the engine is left as it is. */
-  dispose(): void;
+/** Where the driver's engine comes from: the configuration, the seed (drawn with crypto when left out) and the option exports it names. */
+export interface EngineOptions {
+  bundle: Bundle | string;
+  seed?: Seed;
+  files?: Files;
 }
+
+/**
+ * What both drivers do, so that a desktop swaps one for the other in one
+ * line. A driver reads the clock, arms one timer from `pollTimeout()`, hands
+ * every output to `onOutput` and to the `on` listeners with when it was
+ * decided, and feeds `resumed` when the page comes back. Its input methods
+ * take no time (the driver reads it) and resolve to what became of the
+ * input, or reject with the `ContinuityError` the engine throws. After
+ * `dispose()`, every method and getter throws (or rejects with) `disposed`.
+ */
+export interface EngineDriver {
+  start(): Promise<Handled>;
+  stop(): Promise<Handled>;
+  handle(input: Input): Promise<Handled>;
+  linkUp(site: string, service: Service, member: Member): Promise<Handled>;
+  linkDown(site: string, service: Service, member: Member): Promise<Handled>;
+  endpointRegistered(site: string): Promise<Handled>;
+  endpointUnregistered(site: string): Promise<Handled>;
+  probeResult(site: string, ok: boolean): Promise<Handled>;
+  interactionStarted(id: string): Promise<Handled>;
+  interactionEnded(id: string): Promise<Handled>;
+  switchRequested(site: string): Promise<Handled>;
+  status(): Promise<Status>;
+  policy(): Promise<ResolvedPolicy | null>;
+  warnings(): Promise<Diagnostic[]>;
+  /** The latest engine time the engine has seen. */
+  readonly now: number;
+  /** Whether the engine is stopped. */
+  readonly stopped: boolean;
+  /** The seed the engine uses: keep it to replay the session. */
+  readonly seed: bigint;
+  /** Subscribes to one output type, to every `output`, or to `status` changes; returns the unsubscribe function. */
+  on<E extends keyof DriverEvents>(event: E, listener: DriverEvents[E]): () => void;
+  /** The wall-clock time (epoch ms, for `new Date`) of an engine time, such as `switchover_pending.at`. */
+  wallTime(at: number): number;
+  /** Stops the timer and the listeners and releases the engine; disposing twice does nothing. */
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+/**
+ * Runs an Engine on this thread. `Driver.create(options)` makes the engine
+ * from `bundle`, `seed` and `files` (and disposes it with the driver);
+ * `Driver.create(engine, options)` drives an engine you made (and leave
+ * as it is on `dispose`).
+ */
+export class Driver implements EngineDriver {
+  private constructor();
+  static create(options: EngineOptions & DriverOptions & { clock?: Clock }): Promise<Driver>;
+  static create(engine: Engine, options?: DriverOptions & { clock?: Clock }): Promise<Driver>;
+}
+/** Every member of {@link EngineDriver}. */
+export interface Driver extends EngineDriver {}
 
 /** What a WorkerDriver needs: a dedicated Worker started from `continuity-engine/worker`. */
 export interface WorkerLike {
@@ -400,54 +487,72 @@ export interface WorkerLike {
   terminate(): void;
 }
 
-/** Options of `WorkerDriver.create`. */
-export interface WorkerDriverOptions extends Omit<DriverOptions, "clock"> {
-  bundle: Bundle | string;
-  seed?: number | bigint;
-  files?: Files;
-}
-
 /**
  * Drives an Engine inside a dedicated Web Worker, whose timers hidden tabs
- * do not throttle. Methods answer with promises, which reject with a
- * ContinuityError where the engine would throw. Output times are the
- * worker's `performance.now()`, which starts when the worker starts: compare
- * them with each other, not with the page's clock.
+ * do not throttle. `now` and `stopped` are kept current from the worker's
+ * messages. Engine time is the worker's performance.now(), which starts when
+ * the worker starts: `When.time` and `wallTime(at)` put it on the wall
+ * clock.
  */
-export class WorkerDriver {
+export class WorkerDriver implements EngineDriver {
   private constructor();
-  static create(worker: WorkerLike, options: WorkerDriverOptions): Promise<WorkerDriver>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  handle(input: Input): Promise<void>;
-  linkUp(site: string, service: Service, member: Member): Promise<void>;
-  linkDown(site: string, service: Service, member: Member): Promise<void>;
-  endpointRegistered(site: string): Promise<void>;
-  endpointUnregistered(site: string): Promise<void>;
-  probeResult(site: string, ok: boolean): Promise<void>;
-  interactionStarted(id: string): Promise<void>;
-  interactionEnded(id: string): Promise<void>;
-  status(): Promise<Status>;
-  /** Disposes the engine in the worker; `terminate: true` ends the worker too. */
+  static create(worker: WorkerLike, options: EngineOptions & DriverOptions): Promise<WorkerDriver>;
+  /** Disposes the engine in the worker and stops listening; `terminate: true` ends the worker too. */
   dispose(options?: { terminate?: boolean }): void;
 }
+/** Every member of {@link EngineDriver}. */
+export interface WorkerDriver extends EngineDriver {}
 
-/** The fast-path methods a `call` message may name. */
-export type WorkerCall = "linkUp" | "linkDown" | "endpointRegistered" | "endpointUnregistered" | "probeResult" | "interactionStarted" | "interactionEnded";
+// ----------------------------------------------------------- worker protocol
 
-/** A message to the worker. `id` is echoed in the answer. */
-export type WorkerRequest =
-  | { type: "create"; id?: number; bundle: Bundle | string; seed?: number | bigint; files?: Files }
-  | { type: "input"; id?: number; input: Input }
-  | { type: "call"; id?: number; method: WorkerCall; args: (string | boolean)[] }
-  | { type: "status"; id?: number }
-  | { type: "dispose"; id?: number };
+/** The version of the worker's message protocol, carried as `v` by every request and message. */
+export type WorkerProtocol = 1;
+
+/** The input methods a `call` request may name (the driver's, without time). */
+export type WorkerCall =
+  | "linkUp" | "linkDown" | "endpointRegistered" | "endpointUnregistered" | "probeResult"
+  | "interactionStarted" | "interactionEnded" | "switchRequested";
+
+/**
+ * A request to the worker. `v` and a numeric `id` are required: a request
+ * without them is answered with an `invalid-message` error naming the field.
+ */
+export type WorkerRequest = { v: WorkerProtocol; id: number } & (
+  | { type: "create"; bundle: Bundle | string; seed?: Seed; files?: Files }
+  | { type: "input"; input: Input }
+  | { type: "call"; method: WorkerCall; args: (string | boolean)[] }
+  | { type: "status" | "policy" | "warnings" | "dispose" }
+);
 
 /** An error as the worker sends it. */
 export interface WorkerError { name: string; code: ErrorCode; message: string; diagnostics?: Diagnostic[] }
 
-/** A message from the worker: every output as it happens, and one answer (`done` or `error`) per request. */
+/** The answer to a request that succeeded, by the request's `type`. */
+export type WorkerDone = { v: WorkerProtocol; type: "done"; id: number } & (
+  | { request: "create"; seed: bigint; timeOrigin: number; now: number; stopped: boolean; status: Status }
+  | { request: "input" | "call"; handled: Handled }
+  | { request: "status"; status: Status }
+  | { request: "policy"; policy: ResolvedPolicy | null }
+  | { request: "warnings"; warnings: Diagnostic[] }
+  | { request: "dispose" }
+);
+
+/**
+ * A message from the worker: every output as it is handed out, a `turn`
+ * after every input or timer turn (with the status when it changed), and one
+ * answer (`done` or `error`) per request, after the outputs and the turn it
+ * caused. An `error` without `id` is the worker's own (a timer turn, or a
+ * request whose `id` could not be read).
+ */
 export type WorkerMessage =
-  | { type: "output"; at: number; output: Output }
-  | { type: "done"; id?: number; status?: Status }
-  | { type: "error"; id?: number; error: WorkerError };
+  | { v: WorkerProtocol; type: "output"; at: number; time: number; output: Output }
+  | { v: WorkerProtocol; type: "turn"; now: number; stopped: boolean; status?: Status }
+  | WorkerDone
+  | { v: WorkerProtocol; type: "error"; id?: number; error: WorkerError };
+
+declare global {
+  interface SymbolConstructor {
+    /** `Symbol.dispose`, declared for the runtimes and TypeScript libs that lack it. */
+    readonly dispose: unique symbol;
+  }
+}

@@ -1,10 +1,12 @@
 // The package's Node entry: the Node build of the module, loaded at import.
 
+import { webcrypto } from "node:crypto";
 import { createRequire } from "node:module";
 import { makeApi } from "../api.js";
+import { makeDriver } from "../driver.js";
 
-export { Driver, WorkerDriver } from "../driver.js";
-export { isContinuityError } from "../errors.js";
+export { WorkerDriver } from "../driver.js";
+export { ContinuityError, isContinuityError } from "../errors.js";
 
 const raw = createRequire(import.meta.url)("./continuity_wasm.cjs");
 
@@ -13,4 +15,5 @@ export function init() {
   return Promise.resolve();
 }
 
-export const { Engine, validate, parseCfg, resolveOptionFiles, simulate } = makeApi(raw, () => true);
+export const { Engine, validate, parseCfg, resolveOptionFiles, simulate } = makeApi(raw, () => true, webcrypto);
+export const Driver = makeDriver(Engine, init);

@@ -2,9 +2,10 @@
 
 import initWasm, * as raw from "./continuity_wasm.js";
 import { makeApi } from "../api.js";
+import { makeDriver } from "../driver.js";
 
-export { Driver, WorkerDriver } from "../driver.js";
-export { isContinuityError } from "../errors.js";
+export { WorkerDriver } from "../driver.js";
+export { ContinuityError, isContinuityError } from "../errors.js";
 
 let loaded = false;
 let loading;
@@ -23,4 +24,5 @@ export function init(source) {
   return loading;
 }
 
-export const { Engine, validate, parseCfg, resolveOptionFiles, simulate } = makeApi(raw, () => loaded);
+export const { Engine, validate, parseCfg, resolveOptionFiles, simulate } = makeApi(raw, () => loaded, globalThis.crypto);
+export const Driver = makeDriver(Engine, init);

@@ -24,10 +24,16 @@
 //    ms); a hidden page that becomes visible again feeds `resumed`; a frozen
 //    page (fastForward) fires its late timer once.
 // 3. Web Worker entry (/pkg/web/worker.js) through WorkerDriver: create,
-//    inputs and fast-path calls, outputs, status, an invalid input, dispose;
-//    the raw message protocol (answers in order, unknown messages); and a
-//    timer firing inside the worker on a virtual clock
-//    (pages/virtual-clock.js) rather than the wall clock.
+//    inputs and typed calls resolving to what became of them, outputs with
+//    their wall-clock times, `on` by type and status changes, status, an
+//    invalid input rebuilt as a ContinuityError, dispose and Symbol.dispose;
+//    the raw message protocol (answers in order, version and id required,
+//    unknown messages); a timer firing inside the worker on a virtual clock
+//    (pages/virtual-clock.js) rather than the wall clock; and a timer that
+//    fires late there, which gives the trace simulate() gives.
+// 4. Driver and WorkerDriver have the same methods and getters in the page.
+//
+// No test takes a screenshot: the page under test has nothing to show.
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -35,6 +41,7 @@ import { after, before, describe, it } from "node:test";
 // From wasm/node_modules; never `playwright` or a browser download.
 import { chromium } from "playwright-core";
 
+import { renderLine } from "../node/scenario-runner.js";
 import { startServer } from "./server.js";
 
 const CHROMIUM_ARGS = [
@@ -81,6 +88,7 @@ describe("web entry and Engine", () => {
         assert.ok(error, "using the package before init() must throw");
         assert.equal(error.isError, true);
         assert.equal(error.isContinuityError, true);
+        assert.equal(error.isInstance, true);
         assert.equal(error.name, "ContinuityError");
         assert.equal(error.code, "not-initialized");
         assert.match(error.message, /await init\(\)/);
@@ -262,6 +270,7 @@ describe("web entry and Engine", () => {
         const error = result.errors[what];
         assert.ok(error, `${what}: expected a throw`);
         assert.equal(error.isError, true, `${what}: instanceof Error in the page`);
+        assert.equal(error.isInstance, true, `${what}: instanceof ContinuityError in the page`);
         assert.equal(error.name, "ContinuityError", what);
         assert.equal(error.code, code, `${what}: ${error.message}`);
         assert.ok(error.message.length > 10, `${what}: a clear message`);
@@ -282,7 +291,7 @@ describe("main-thread Driver on the default clock (Playwright fake clock)", () =
       const { outputs, errors } = await driveScenario(page, scenario, {
         // Checked on the way: nothing happens one millisecond before T.
         71999: async () => {
-          const seen = await page.evaluate(() => ({ now: performance.now(), phase: run.driver.status().phase, last: run.outputs.at(-1) }));
+          const seen = await page.evaluate(async () => ({ now: performance.now(), phase: (await run.driver.status()).phase, last: run.outputs.at(-1) }));
           assert.equal(seen.now, BASE + 71999);
           assert.equal(seen.phase, "active");
           assert.equal(seen.last.output.type, "switchover_pending");
@@ -307,25 +316,35 @@ describe("main-thread Driver on the default clock (Playwright fake clock)", () =
 
       // A page restored from the back/forward cache resumes too; a dispose
       // detaches both listeners.
-      const more = await page.evaluate(() => {
+      const more = await page.evaluate(async () => {
         const count = run.outputs.length;
         window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true }));
         const restored = run.outputs.slice(count);
+        run.driver[Symbol.dispose]();
         run.driver.dispose();
         setVisibility("hidden");
         setVisibility("visible");
         window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true }));
         let disposed;
         try {
-          run.driver.linkUp("SiteA", "sip-server", "primary");
+          await run.driver.linkUp("SiteA", "sip-server", "primary");
         } catch (error) {
           disposed = harness.describeError(error);
         }
-        return { restored, after: run.outputs.length - count - restored.length, disposed };
+        let now;
+        try {
+          now = run.driver.now;
+        } catch (error) {
+          now = harness.describeError(error);
+        }
+        return { restored, after: run.outputs.length - count - restored.length, disposed, now, hasDispose: typeof Symbol.dispose === "symbol" };
       });
       assert.deepEqual(more.restored.map(({ output }) => output), [{ type: "recheck", site: "SiteB" }]);
       assert.equal(more.after, 0, "a disposed driver listens no more");
+      assert.equal(more.hasDispose, true, "Chromium has Symbol.dispose");
       assert.equal(more.disposed.code, "disposed");
+      assert.equal(more.disposed.isInstance, true);
+      assert.equal(more.now.code, "disposed", "the getters throw too");
     });
   });
 
@@ -350,15 +369,30 @@ describe("Web Worker entry through WorkerDriver", () => {
         const outputs = [];
         const errors = [];
         worker.addEventListener("error", (event) => errors.push(`worker error: ${event.message}`));
-        const options = { bundle, seed: 7, onOutput: (output, at) => outputs.push({ at, output }), onError: (error) => errors.push(String(error?.stack ?? error)) };
+        const options = { bundle, seed: 7, onOutput: (output, when) => outputs.push({ at: when.at, time: when.time, output }), onError: (error) => errors.push(String(error?.stack ?? error)) };
         const driver = await pkg.WorkerDriver.create(worker, options);
-        window.w = { worker, driver, outputs, errors, options };
+        const statuses = [];
+        const switched = [];
+        driver.on("status", (status) => statuses.push(status.phase));
+        driver.on("switched", (output, when) => switched.push({ output, when }));
+        window.w = { worker, driver, outputs, errors, options, statuses, switched };
         const created = outputs.length;
         // Outputs are posted before the answer, so they are here when start() resolves.
-        await driver.start();
-        return { created, outputs: outputs.map(({ output }) => output), status: await driver.status() };
+        const handled = await driver.start();
+        return {
+          created, handled, seed: typeof driver.seed === "bigint" && driver.seed === 7n, now: driver.now, stopped: driver.stopped,
+          outputs: outputs.map(({ output }) => output), times: outputs.map(({ at, time }) => time - at), origin: driver.wallTime(0),
+          pageNow: Date.now(), status: await driver.status(), statuses: [...statuses],
+        };
       });
       assert.equal(started.created, 0);
+      assert.equal(started.handled, "applied");
+      assert.equal(started.seed, true);
+      assert.equal(started.stopped, false);
+      assert.ok(started.now >= 0);
+      assert.deepEqual(started.statuses, ["connecting"]);
+      for (const origin of started.times) assert.equal(origin, started.origin, "time = the worker's timeOrigin + at");
+      assert.ok(Math.abs(started.origin + started.now - started.pageNow) < 60000, "the worker's wall clock is the page's, near enough");
       assert.deepEqual(started.outputs, [
         { type: "connect", site: "SiteA" },
         { type: "register_endpoint", site: "SiteA" },
@@ -409,8 +443,8 @@ describe("Web Worker entry through WorkerDriver", () => {
       const switched = await page.evaluate(async () => {
         const { driver, outputs } = w;
         const from = outputs.length;
-        await driver.handle({ type: "switch_requested", site: "SiteB" });
-        return { outputs: outputs.slice(from), status: await driver.status(), all: outputs };
+        const handled = await driver.switchRequested("SiteB");
+        return { outputs: outputs.slice(from), status: await driver.status(), all: outputs, handled, switched: w.switched };
       });
       assert.deepEqual(switched.outputs.map(({ output }) => output), [
         { type: "unregister_endpoint", site: "SiteA" },
@@ -420,6 +454,8 @@ describe("Web Worker entry through WorkerDriver", () => {
         { type: "switched", from: "SiteA", to: "SiteB", reason: "manual" },
         { type: "phase_changed", phase: "connecting", site: "SiteB", role: "peer" },
       ]);
+      assert.equal(switched.handled, "applied");
+      assert.deepEqual(switched.switched.map(({ output, when }) => [output.reason, when.at]), [["manual", switched.outputs[0].at]], "on(\"switched\") by type");
       assert.equal(new Set(switched.outputs.map(({ at }) => at)).size, 1, "one input, one time");
       for (const [i, { at }] of switched.all.entries()) {
         assert.ok(Number.isInteger(at) && at >= 0, `output time ${at} is whole ms`);
@@ -456,6 +492,7 @@ describe("Web Worker entry through WorkerDriver", () => {
       for (const rejection of refused.rejections) {
         assert.ok(rejection, "a bad input rejects");
         assert.equal(rejection.isError, true);
+        assert.equal(rejection.isInstance, true, "rebuilt from the worker as a ContinuityError");
         assert.equal(rejection.name, "ContinuityError");
         assert.equal(rejection.code, "invalid-input");
         assert.match(rejection.message, /^invalid input: /);
@@ -467,6 +504,7 @@ describe("Web Worker entry through WorkerDriver", () => {
 
       const disposed = await page.evaluate(async () => {
         const { driver, worker, options, errors } = w;
+        driver[Symbol.dispose]();
         driver.dispose();
         let afterDispose;
         try {
@@ -475,12 +513,15 @@ describe("Web Worker entry through WorkerDriver", () => {
           afterDispose = harness.describeError(error);
         }
         // The worker freed its engine, so it takes a new `create`.
-        const again = await harness.pkg.WorkerDriver.create(worker, { ...options, seed: 8 });
+        const again = await harness.pkg.WorkerDriver.create(worker, { ...options, seed: undefined });
         const fresh = await again.status();
+        const drawn = typeof again.seed === "bigint" && again.seed !== 7n;
         again.dispose({ terminate: true });
-        return { afterDispose, fresh, errors: [...errors] };
+        return { afterDispose, fresh, drawn, errors: [...errors] };
       });
       assert.equal(disposed.afterDispose.code, "disposed");
+      assert.equal(disposed.afterDispose.isInstance, true);
+      assert.equal(disposed.drawn, true, "no seed: the worker draws one");
       assert.equal(disposed.fresh.phase, "idle");
       assert.deepEqual(disposed.errors, []);
     });
@@ -499,17 +540,21 @@ describe("Web Worker entry through WorkerDriver", () => {
           });
         });
         // All sent at once: every request is answered, in order.
+        const v = 1;
         const requests = [
-          { type: "teleport", id: 1 },
-          { type: "status", id: 2 },
-          { type: "create", id: 3, bundle, seed: 7 },
-          { type: "status", id: 4 },
-          { type: "input", id: 5, input: { type: "start" } },
-          { type: "call", id: 6, method: "constructor", args: [] },
-          { type: "call", id: 7, method: "linkUp", args: ["SiteA", "sip-server", "primary"] },
-          { type: "create", id: 8, bundle },
-          { type: "dispose", id: 9 },
-          { type: "status", id: 10 },
+          { v, type: "teleport", id: 1 },
+          { v, type: "status", id: 2 },
+          { v, type: "create", id: 3, bundle, seed: 7 },
+          { v, type: "status", id: 4 },
+          { v, type: "input", id: 5, input: { type: "start" } },
+          { v, type: "call", id: 6, method: "constructor", args: [] },
+          { v, type: "call", id: 7, method: "linkUp", args: ["SiteA", "sip-server", "primary"] },
+          { v, type: "create", id: 8, bundle },
+          { v, type: "dispose", id: 9 },
+          { v: 2, type: "status", id: 11 },
+          { v, type: "status" },
+          { type: "status", id: 12 },
+          { v, type: "status", id: 10 },
         ];
         worker.postMessage("hello");
         for (const request of requests) worker.postMessage(request);
@@ -517,8 +562,11 @@ describe("Web Worker entry through WorkerDriver", () => {
         worker.terminate();
         return messages;
       });
-      const answers = replies.filter((m) => m.type !== "output");
+      assert.ok(replies.every((m) => m.v === 1), "every message carries the protocol version");
+      const turns = replies.filter((m) => m.type === "turn");
+      const answers = replies.filter((m) => m.type !== "output" && m.type !== "turn");
       const outputs = replies.filter((m) => m.type === "output").map((m) => m.output.type);
+      assert.deepEqual(turns.map((m) => [typeof m.now, m.stopped, m.status?.phase]), [["number", false, "connecting"], ["number", false, "connecting"]]);
       assert.deepEqual(answers.map((m) => [m.id, m.type, m.error?.code]), [
         [undefined, "error", "invalid-message"],
         [1, "error", "invalid-message"],
@@ -530,8 +578,16 @@ describe("Web Worker entry through WorkerDriver", () => {
         [7, "done", undefined],
         [8, "error", "invalid-message"],
         [9, "done", undefined],
+        [11, "error", "invalid-message"],
+        [undefined, "error", "invalid-message"],
+        [12, "error", "invalid-message"],
         [10, "error", "invalid-message"],
       ]);
+      assert.deepEqual([answers[3].request, answers[4].request, answers[5].handled, answers[7].handled], ["create", "status", "applied", "applied"]);
+      assert.equal(answers[3].seed, 7n);
+      assert.match(answers[10].error.message, /`v` must be 1, the version of the message protocol this worker speaks; got the number 2/);
+      assert.match(answers[11].error.message, /`id` must be a number, which the answer carries back; got undefined/);
+      assert.match(answers[12].error.message, /`v` must be 1.*got undefined/);
       assert.match(answers[1].error.message, /unknown message type the string "teleport"/);
       assert.equal(answers[1].error.name, "ContinuityError");
       assert.match(answers[2].error.message, /send `create` first/);
@@ -564,7 +620,7 @@ describe("Web Worker entry through WorkerDriver", () => {
         const driver = await pkg.WorkerDriver.create(worker, {
           bundle: sc.files[sc.scenario.bundle_file],
           seed: sc.scenario.seed,
-          onOutput: (output, at) => outputs.push({ at, output }),
+          onOutput: (output, when) => outputs.push({ at: when.at, output }),
           onError: (error) => errors.push(String(error?.stack ?? error)),
         });
         // Checked on the way: nothing happens one millisecond before T.
@@ -587,6 +643,91 @@ describe("Web Worker entry through WorkerDriver", () => {
       assert.deepEqual(early.status.next_timer, { at: 72000, timer: "site-timeout" });
       assert.equal(early.last.output.type, "switchover_pending");
       assert.deepEqual(outputs, parseTrace(trace));
+    });
+  });
+});
+
+describe("one interface, one trace", () => {
+  it("Driver and WorkerDriver have the same methods and getters in the page", LIMIT, async () => {
+    await withPage({}, async (page) => {
+      const { driver, worker } = await page.evaluate(() => {
+        const members = (Class) => [
+          ...Object.getOwnPropertyNames(Class.prototype).filter((name) => name !== "constructor"),
+          ...Object.getOwnPropertySymbols(Class.prototype).map(String),
+        ].sort();
+        return { driver: members(harness.pkg.Driver), worker: members(harness.pkg.WorkerDriver) };
+      });
+      assert.deepEqual(worker, driver);
+      for (const name of ["start", "handle", "switchRequested", "status", "policy", "warnings", "now", "stopped", "seed", "on", "wallTime", "dispose", "Symbol(Symbol.dispose)"]) {
+        assert.ok(driver.includes(name), `${name} in ${driver.join(", ")}`);
+      }
+    });
+  });
+
+  it("a timer that fires late inside the worker gives the trace simulate() gives (deadline at 30 000, links at 31 000)", LIMIT, async () => {
+    await withPage({}, async (page) => {
+      const run = await page.evaluate(async () => {
+        const { pkg, text } = harness;
+        await pkg.init();
+        const bundle = JSON.parse(await text("/scenarios/bundles/two-site.json"));
+        const steps = [
+          { at: 0, input: { type: "start" } },
+          { at: 31000, input: { type: "link_up", site: "SiteB", service: "sip-server", member: "primary" } },
+          { at: 31000, input: { type: "link_up", site: "SiteB", service: "stat-server", member: "primary" } },
+          { at: 31000, input: { type: "link_up", site: "SiteB", service: "config-server", member: "primary" } },
+        ];
+        const simulated = pkg.simulate({ bundle, seed: 7, steps, until: 31000 });
+        const worker = new Worker(new URL("/virtual-clock-worker.js", location.href), { type: "module" });
+        const clock = (type, to) =>
+          new Promise((resolve) => {
+            const listener = (event) => {
+              if (event.data?.type !== "virtual-clock:at") return;
+              worker.removeEventListener("message", listener);
+              resolve(event.data);
+            };
+            worker.addEventListener("message", listener);
+            worker.postMessage({ type, to });
+          });
+        const outputs = [];
+        const errors = [];
+        const driver = await pkg.WorkerDriver.create(worker, {
+          bundle,
+          seed: 7,
+          onOutput: (output, when) => outputs.push({ at: when.at, output }),
+          onError: (error) => errors.push(String(error?.stack ?? error)),
+        });
+        const handled = [];
+        for (const { at, input } of steps) {
+          // The clock moves on without firing the timer due at 30 000 ms: it fires late.
+          const { overdue } = await clock("virtual-clock:set", at);
+          if (input.service === "sip-server") handled.push(`overdue ${overdue}`);
+          handled.push(await driver.handle(input));
+        }
+        const before = outputs.length;
+        await clock("virtual-clock:advance", 35000);
+        const late = outputs.slice(before);
+        const now = driver.now;
+        driver.dispose({ terminate: true });
+        return { simulated, outputs, late, handled, errors, now };
+      });
+      const expected = [
+        '{"at": 0, "output": {"type": "connect", "site": "SiteA"}}',
+        '{"at": 0, "output": {"type": "register_endpoint", "site": "SiteA"}}',
+        '{"at": 0, "output": {"type": "phase_changed", "phase": "connecting", "site": "SiteA", "role": "preferred"}}',
+        '{"at": 30000, "output": {"type": "unregister_endpoint", "site": "SiteA"}}',
+        '{"at": 30000, "output": {"type": "disconnect", "site": "SiteA"}}',
+        '{"at": 30000, "output": {"type": "connect", "site": "SiteB"}}',
+        '{"at": 30000, "output": {"type": "register_endpoint", "site": "SiteB"}}',
+        '{"at": 30000, "output": {"type": "switched", "from": "SiteA", "to": "SiteB", "reason": "endpoint-timeout"}}',
+        '{"at": 30000, "output": {"type": "phase_changed", "phase": "connecting", "site": "SiteB", "role": "peer"}}',
+        '{"at": 31000, "output": {"type": "phase_changed", "phase": "active", "site": "SiteB", "role": "peer"}}',
+      ].map((line) => `${line}\n`).join("");
+      assert.deepEqual(run.errors, []);
+      assert.deepEqual(run.handled, ["applied", "overdue 1", "applied", "applied", "applied"], "the timer was overdue when the links came");
+      assert.equal(run.simulated, expected);
+      assert.equal(run.outputs.map(({ at, output }) => renderLine(at, output)).join(""), expected);
+      assert.deepEqual(run.late, [], "the driver re-armed its timer for the next deadline: nothing more by 35 s");
+      assert.equal(run.now, 31000);
     });
   });
 });
@@ -638,11 +779,13 @@ async function setUpDriver(page, name) {
       visibility = state;
       document.dispatchEvent(new Event("visibilitychange"));
     };
-    const engine = new pkg.Engine(sc.scenario.bundle ?? sc.files[sc.scenario.bundle_file], sc.scenario.seed ?? 0, { files: sc.files });
     const outputs = [];
     const errors = [];
-    const driver = new pkg.Driver(engine, {
-      onOutput: (output, at) => outputs.push({ at, output }),
+    const driver = await pkg.Driver.create({
+      bundle: sc.scenario.bundle ?? sc.files[sc.scenario.bundle_file],
+      seed: sc.scenario.seed ?? 0,
+      files: sc.files,
+      onOutput: (output, when) => outputs.push({ at: when.at, output }),
       onError: (error) => errors.push(String(error?.stack ?? error)),
     });
     window.run = { driver, outputs, errors };

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { Engine, isContinuityError, parseCfg, resolveOptionFiles, simulate, validate } from "../../pkg/node/index.js";
+import { ContinuityError, Engine, isContinuityError, parseCfg, resolveOptionFiles, simulate, validate } from "../../pkg/node/index.js";
 import {
   Host, activeOnSiteA, assertThrowsContinuity, bundle, feedFast, feedHandle, linksUp, readJson, readText,
   scenario, scenarioBundle, scenarioFiles, scenarioNames, trace, traceText,
@@ -209,7 +209,7 @@ describe("the scenario corpus, replayed through the engine API", () => {
   const refusingAfterStop = (feed) => (engine, input, now) => {
     if (!engine.stopped) return feed(engine, input, now);
     assertThrowsContinuity(() => feed(engine, input, now), "stopped", input.type);
-    return 0;
+    return undefined;
   };
   // One per rule the API takes part in (conformance.test.js runs the whole corpus).
   const names = [
@@ -232,23 +232,62 @@ describe("the scenario corpus, replayed through the engine API", () => {
 });
 
 describe("outputs and timeouts", () => {
-  test("input methods return how many outputs wait, and pollOutput takes them one by one in drain order", () => {
-    const a = new Engine(bundle("two-site"));
-    const b = new Engine(bundle("two-site"));
-    assert.equal(a.handle({ type: "start" }, 0), 3);
-    assert.equal(b.handle({ type: "start" }, 0), 3);
+  test("pollOutput takes the outputs one by one in drain order; pollEmitted and drainEmitted give their times", () => {
+    const a = new Engine(bundle("two-site"), 1);
+    const b = new Engine(bundle("two-site"), 1);
+    const c = new Engine(bundle("two-site"), 1);
+    for (const engine of [a, b, c]) assert.equal(engine.handle({ type: "start" }, 250), "applied");
     const polled = [a.pollOutput(), a.pollOutput(), a.pollOutput()];
     assert.equal(a.pollOutput(), undefined);
     assert.deepEqual(polled, b.drainOutputs());
     assert.deepEqual(b.drainOutputs(), []);
+    const emitted = [c.pollEmitted(), c.pollEmitted(), c.pollEmitted()];
+    assert.equal(c.pollEmitted(), undefined);
+    assert.deepEqual(emitted, polled.map((output) => ({ at: 250, output })));
+    assert.deepEqual(c.drainEmitted(), []);
   });
 
-  test("pollOutput and drainOutputs can be mixed without losing or repeating an output", () => {
+  test("pollOutput, drainOutputs and drainEmitted can be mixed without losing or repeating an output", () => {
     const engine = new Engine(bundle("two-site"));
     engine.handle({ type: "start" }, 0);
     assert.equal(engine.pollOutput().type, "connect");
-    assert.equal(engine.linkUp("SiteA", "sip-server", "primary", 10), 2, "two still waiting, none new");
-    assert.deepEqual(engine.drainOutputs().map((output) => output.type), ["register_endpoint", "phase_changed"]);
+    assert.equal(engine.linkUp("SiteA", "sip-server", "primary", 10), "applied", "two still waiting, none new");
+    assert.deepEqual(engine.pollEmitted(), { at: 0, output: { type: "register_endpoint", site: "SiteA" } });
+    assert.deepEqual(engine.drainEmitted().map(({ at, output }) => [at, output.type]), [[0, "phase_changed"]]);
+  });
+
+  test("input methods answer what became of the input: applied, duplicate, unknown or out-of-phase", () => {
+    const engine = new Engine(bundle("two-site"));
+    assert.equal(engine.handle({ type: "start" }, 0), "applied");
+    assert.equal(engine.handle({ type: "start" }, 1), "duplicate", "started already");
+    assert.equal(engine.linkUp("SiteA", "sip-server", "primary", 2), "applied");
+    assert.equal(engine.linkUp("SiteA", "sip-server", "primary", 3), "duplicate");
+    assert.equal(engine.handle({ type: "link_up", site: "SiteA", service: "sip-server", member: "primary" }, 3), "duplicate", "handle() answers the same");
+    assert.equal(engine.linkUp("SiteZ", "sip-server", "primary", 4), "unknown");
+    assert.equal(engine.endpointRegistered("SiteZ", 4), "unknown");
+    assert.equal(engine.probeResult("SiteA", true, 5), "out-of-phase", "nobody asked for a probe");
+    assert.equal(engine.interactionEnded("call-9", 6), "unknown", "no such interaction");
+    assert.equal(engine.interactionStarted("call-9", 7), "applied");
+    assert.equal(engine.interactionStarted("call-9", 8), "duplicate");
+    assert.equal(engine.switchRequested("SiteB", 9), "applied");
+    assert.equal(engine.drainOutputs().filter((output) => output.type === "switched").length, 1);
+    assert.deepEqual(engine.status().ignored, { duplicate: 4, unknown: 3, out_of_phase: 1 });
+    assert.equal(engine.handleTimeout(10), 0, "handleTimeout still answers how many outputs wait");
+  });
+
+  test("deadlines already due when an input arrives are handled first, at their own times (a late timer changes nothing)", () => {
+    // The endpoint deadline of SiteA is at 30 000 ms; nobody calls handleTimeout.
+    const engine = new Engine(bundle("two-site"));
+    engine.handle({ type: "start" }, 0);
+    engine.drainOutputs();
+    assert.equal(engine.linkUp("SiteB", "sip-server", "primary", 31000), "applied");
+    assert.deepEqual(engine.drainEmitted().map(({ at, output }) => [at, output.type]), [
+      [30000, "unregister_endpoint"], [30000, "disconnect"], [30000, "connect"], [30000, "register_endpoint"],
+      [30000, "switched"], [30000, "phase_changed"],
+    ]);
+    assert.equal(engine.now, 31000);
+    assert.equal(engine.status().connected_since, 30000, "the peer's deadlines count from the switch");
+    assert.equal(engine.pollTimeout(), 60000);
   });
 
   test("pollTimeout is null when nothing is due, a time when something is, and now while outputs wait", () => {
@@ -294,9 +333,12 @@ describe("status and warnings", () => {
   test("status().ignored counts duplicate, unknown and out-of-phase inputs, which emit nothing", () => {
     const host = activeOnSiteA();
     assert.deepEqual(host.at(1000, { type: "start" }), []);
+    assert.equal(host.handled, "duplicate");
     assert.deepEqual(host.at(1000, { type: "link_up", site: "SiteZ", service: "sip-server", member: "primary" }), []);
-    assert.equal(host.engine.linkUp("SiteZ", "stat-server", "backup", 1000), 0, "the fast path too");
+    assert.equal(host.handled, "unknown");
+    assert.equal(host.engine.linkUp("SiteZ", "stat-server", "backup", 1000), "unknown", "the fast path too");
     assert.deepEqual(host.at(1000, { type: "link_up", site: "SiteB", service: "sip-server", member: "primary" }), []);
+    assert.equal(host.handled, "out-of-phase", "a link of the site the desktop is not on");
     assert.deepEqual(host.engine.status().ignored, { duplicate: 1, unknown: 2, out_of_phase: 1 });
   });
 
@@ -497,20 +539,32 @@ describe("seeds and determinism", () => {
 describe("lifetime", () => {
   test("an engine can be built from bundle JSON text", () => {
     const engine = new Engine(readText("tests/scenarios/bundles/two-site.json"));
-    assert.equal(engine.handle({ type: "start" }, 0), 3);
+    assert.equal(engine.handle({ type: "start" }, 0), "applied");
   });
 
   test("unknown bundle fields are ignored, so a newer producer's bundle still loads", () => {
     const engine = new Engine({ ...bundle("two-site"), produced_by: "config-exporter 2.0" });
-    assert.equal(engine.handle({ type: "start" }, 0), 3);
+    assert.equal(engine.handle({ type: "start" }, 0), "applied");
   });
 
-  test("free() releases the engine once; isContinuityError recognises what it throws afterwards", () => {
+  test("dispose() releases the engine once; later use throws disposed, which isContinuityError recognises", () => {
     const engine = new Engine(bundle("two-site"));
-    engine.free();
-    engine.free();
-    const error = assertThrowsContinuity(() => engine.status(), "freed", "freed");
+    assert.equal(typeof engine.free, "undefined", "one disposal verb: dispose");
+    engine.dispose();
+    engine.dispose();
+    const error = assertThrowsContinuity(() => engine.status(), "disposed", "the engine was disposed");
+    assert.ok(error instanceof ContinuityError);
     assert.equal(isContinuityError(error), true);
     assert.equal(isContinuityError(new Error("x")), false);
+    assertThrowsContinuity(() => engine.seed, "disposed");
+  });
+
+  test("Symbol.dispose is dispose, and `using`-style disposal twice is a no-op", () => {
+    assert.equal(typeof Symbol.dispose, "symbol", "this Node has Symbol.dispose");
+    const engine = new Engine(bundle("two-site"));
+    assert.equal(Engine.prototype[Symbol.dispose], Engine.prototype.dispose);
+    engine[Symbol.dispose]();
+    engine[Symbol.dispose]();
+    assertThrowsContinuity(() => engine.handle({ type: "start" }, 0), "disposed");
   });
 });

@@ -9,7 +9,7 @@ import { after, before, describe, test } from "node:test";
 
 import { Engine, parseCfg, resolveOptionFiles, simulate, validate } from "../../pkg/node/index.js";
 import {
-  Host, activeOnSiteA, assertThrowsContinuity, bundle, readJson, scenario, scenarioFiles,
+  Host, activeOnSiteA, assertThrowsContinuity, bundle, readJson, scenario, scenarioBundle, scenarioFiles,
 } from "./helpers.js";
 
 // A wasm panic would print through the panic hook on console.error and throw
@@ -212,6 +212,7 @@ describe("every method refuses a time that is not a count of milliseconds", () =
     "probeResult": (engine, t) => engine.probeResult("SiteA", true, t),
     "interactionStarted": (engine, t) => engine.interactionStarted("call-9", t),
     "interactionEnded": (engine, t) => engine.interactionEnded("call-9", t),
+    "switchRequested": (engine, t) => engine.switchRequested("SiteB", t),
   };
   for (const [method, call] of Object.entries(methods)) {
     for (const [label, [time, fragment]] of Object.entries(times)) {
@@ -242,6 +243,7 @@ describe("the fast path names the bad argument", () => {
     "probeResult with ok missing": [(e) => e.probeResult("SiteA", undefined, LATER), "`ok` of probe_result must be a boolean", "got undefined"],
     "interactionStarted with a numeric id": [(e) => e.interactionStarted(7, LATER), "`id` of interaction_started must be a string", "got the number 7"],
     "interactionEnded with no id": [(e) => e.interactionEnded(undefined, LATER), "`id` of interaction_ended must be a string", "got undefined"],
+    "switchRequested with a numeric site": [(e) => e.switchRequested(2, LATER), "`site` of switch_requested must be a string", "got the number 2"],
   };
   for (const [name, [call, ...fragments]] of Object.entries(cases)) {
     test(`${name}: refused, the engine unchanged`, () => assertRefused(call, "invalid-input", "invalid input: ", ...fragments));
@@ -249,8 +251,8 @@ describe("the fast path names the bad argument", () => {
 
   test("an unknown site on the fast path is not an error: it is ignored and counted", () => {
     const host = prepared();
-    assert.equal(host.engine.linkDown("SiteZ", "sip-server", "primary", 13000), 0);
-    assert.equal(host.engine.probeResult("SiteZ", false, 13000), 0);
+    assert.equal(host.engine.linkDown("SiteZ", "sip-server", "primary", 13000), "unknown");
+    assert.equal(host.engine.probeResult("SiteZ", false, 13000), "unknown");
     assert.equal(host.engine.status().ignored.unknown, 2);
   });
 });
@@ -285,6 +287,7 @@ describe("after stop", () => {
     probeResult: (e) => e.probeResult("SiteA", false, LATER),
     interactionStarted: (e) => e.interactionStarted("call-2", LATER),
     interactionEnded: (e) => e.interactionEnded("call-2", LATER),
+    switchRequested: (e) => e.switchRequested("SiteB", LATER),
   };
   const calls = [
     ...inputs.map((input) => [`handle ${input.type}`, (e) => e.handle(input, LATER), input.type]),
@@ -295,7 +298,10 @@ describe("after stop", () => {
       const host = stopped();
       const status = host.engine.status();
       assertThrowsContinuity(() => call(host.engine), "stopped", "the engine is stopped", fragment, "create a new Engine");
+      // The engine counts a refused input as out of phase (rule 13); nothing else changes.
+      status.ignored.out_of_phase += 1;
       assert.deepEqual(host.engine.status(), status);
+      assert.deepEqual(host.engine.drainOutputs(), [], "a refused input emits nothing");
       assert.equal(host.engine.stopped, true);
       assert.equal(host.engine.pollTimeout(), null);
       assert.equal(host.engine.handleTimeout(LATER), 0, "handleTimeout still works and does nothing");
@@ -310,7 +316,7 @@ describe("after stop", () => {
   });
 });
 
-describe("after free()", () => {
+describe("after dispose()", () => {
   const calls = {
     handle: (e) => e.handle({ type: "resumed" }, LATER),
     linkUp: (e) => e.linkUp("SiteA", "sip-server", "primary", LATER),
@@ -328,13 +334,18 @@ describe("after free()", () => {
     warnings: (e) => e.warnings(),
     now: (e) => e.now,
     stopped: (e) => e.stopped,
+    seed: (e) => e.seed,
+    switchRequested: (e) => e.switchRequested("SiteB", LATER),
+    pollEmitted: (e) => e.pollEmitted(),
+    drainEmitted: (e) => e.drainEmitted(),
+    policy: (e) => e.policy(),
   };
   for (const [name, call] of Object.entries(calls)) {
-    test(`${name} throws "freed", and other engines are unaffected`, () => {
-      const freed = prepared().engine;
+    test(`${name} throws "disposed", and other engines are unaffected`, () => {
+      const disposed = prepared().engine;
       const other = prepared();
-      freed.free();
-      assertThrowsContinuity(() => call(freed), "freed", "the engine was freed", "create a new Engine");
+      disposed.dispose();
+      assertThrowsContinuity(() => call(disposed), "disposed", "the engine was disposed", "create a new Engine");
       assert.deepEqual(continueValid(other), continueValid(prepared()));
     });
   }
@@ -347,9 +358,34 @@ function assertRefusedCall(call, code, ...fragments) {
   const error = assertThrowsContinuity(call, code, ...fragments);
   assert.deepEqual(other.engine.status(), status, "an existing engine is unaffected");
   assert.deepEqual(continueValid(other), continueValid(prepared()), "and behaves as before");
-  assert.equal(new Engine(bundle("two-site")).handle({ type: "start" }, 0), 3, "a new engine still works");
+  assert.equal(new Engine(bundle("two-site")).handle({ type: "start" }, 0), "applied", "a new engine still works");
   return error;
 }
+
+describe("the seed", () => {
+  test("left out, it is drawn with crypto: two engines get different seeds, each a bigint below 2^64", () => {
+    const seeds = [new Engine(bundle("two-site")).seed, new Engine(bundle("two-site"), undefined).seed];
+    for (const seed of seeds) assert.ok(typeof seed === "bigint" && seed >= 0n && seed < 1n << 64n, `${seed}`);
+    assert.notEqual(seeds[0], seeds[1]);
+  });
+
+  test("given, it is kept: as a number it reads back as a bigint", () => {
+    assert.equal(new Engine(bundle("two-site"), 7).seed, 7n);
+    assert.equal(new Engine(bundle("two-site"), (1n << 64n) - 1n).seed, (1n << 64n) - 1n);
+    assert.equal(new Engine(bundle("two-site"), 0).seed, 0n);
+  });
+
+  test("a drawn seed replays the session: an engine given it decides the same", () => {
+    const run = (engine) => {
+      const host = new Host(engine);
+      host.run(scenario("auto-restore-deferred-by-active-call"));
+      return host.trace;
+    };
+    const s = scenario("auto-restore-deferred-by-active-call");
+    const drawn = new Engine(scenarioBundle(s));
+    assert.deepEqual(run(new Engine(scenarioBundle(s), drawn.seed)), run(drawn));
+  });
+});
 
 describe("new Engine() refuses a bad seed", () => {
   const seeds = {
@@ -370,9 +406,10 @@ describe("new Engine() refuses a bad seed", () => {
 });
 
 describe("new Engine() refuses a bad bundle", () => {
+  // A value that is no bundle at all cannot be read, like text that is not JSON.
   for (const [name, value, fragment] of [["null", null, "got null"], ["a number", 5, "got the number 5"], ["an array", [], "got an array"], ["undefined", undefined, "got undefined"]]) {
-    test(`${name}: refused with invalid-bundle`, () => {
-      assertRefusedCall(() => new Engine(value), "invalid-bundle", "bundle must be an object (or its JSON text)", fragment);
+    test(`${name}: refused with parse`, () => {
+      assertRefusedCall(() => new Engine(value), "parse", "cannot read the bundle: a bundle must be an object (or its JSON text)", fragment);
     });
   }
 
@@ -392,10 +429,18 @@ describe("new Engine() refuses a bad bundle", () => {
     assert.deepEqual(Object.keys(error.diagnostics[0]).sort(), ["code", "message", "object", "option", "section", "severity"]);
   });
 
-  test("a cyclic bundle: refused with invalid-bundle", () => {
+  test("a cyclic bundle: refused with parse", () => {
     const cyclic = bundle("two-site");
     cyclic.tenant.self = cyclic;
-    assertRefusedCall(() => new Engine(cyclic), "invalid-bundle", "bundle cannot be written as JSON");
+    assertRefusedCall(() => new Engine(cyclic), "parse", "cannot read the bundle: a bundle cannot be written as JSON");
+  });
+
+  test("every invalid-bundle error carries its diagnostics, errors first", () => {
+    const broken = readJson("examples/bundles/broken-agent-desktop.json");
+    const error = assertRefusedCall(() => new Engine(broken), "invalid-bundle");
+    assert.ok(error.diagnostics.length > 0);
+    assert.equal(error.diagnostics[0].severity, "error");
+    assert.deepEqual(error.diagnostics, validate(broken).diagnostics, "the findings validate() reports");
   });
 });
 
@@ -418,7 +463,8 @@ describe("new Engine() refuses bad options and files", () => {
 
 describe("the functions refuse bad arguments", () => {
   const cases = {
-    "validate(null)": [() => validate(null), "invalid-bundle", "bundle must be an object", "got null"],
+    "validate(null)": [() => validate(null), "parse", "a bundle must be an object", "got null"],
+    "resolveOptionFiles(5)": [() => resolveOptionFiles(5, {}), "parse", "a bundle must be an object", "got the number 5"],
     "validate with a syntax error": [() => validate("{\n\n  \"version\" 1}"), "parse", "line 3, column 13"],
     "validate with files as an array": [() => validate(bundle("two-site"), { files: [] }), "invalid-files", "got an array"],
     "validate with a missing file": [() => validate(bundle("two-site-cfg-export")), "options-file", 'files["exports/agent1.cfg"]'],

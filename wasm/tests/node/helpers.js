@@ -1,11 +1,12 @@
 // Shared helpers of the Node tests: the repository's bundles and scenarios,
 // a host that drives an Engine in virtual time like the scenario runner, a
-// fake clock for the drivers, and error assertions.
+// fake clock for the drivers (whose timers can fire late), and error
+// assertions.
 
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 
-import { Engine } from "../../pkg/node/index.js";
+import { ContinuityError, Engine } from "../../pkg/node/index.js";
 
 const repo = new URL("../../../", import.meta.url);
 const scenarios = new URL("tests/scenarios/", repo);
@@ -64,6 +65,8 @@ export function scenarioBundle(s) {
 }
 
 export const SERVICES = ["sip-server", "stat-server", "config-server"];
+/** What an input method answers (the Handled type of index.d.ts). */
+export const HANDLED = ["applied", "duplicate", "unknown", "out-of-phase"];
 export const MEMBERS = ["primary", "backup"];
 
 /** Feeds an input through the engine's fast-path method for it, or `handle` when it has none. */
@@ -76,6 +79,7 @@ export function feedFast(engine, input, now) {
     case "probe_result": return engine.probeResult(input.site, input.ok, now);
     case "interaction_started": return engine.interactionStarted(input.id, now);
     case "interaction_ended": return engine.interactionEnded(input.id, now);
+    case "switch_requested": return engine.switchRequested(input.site, now);
     default: return engine.handle(input, now);
   }
 }
@@ -89,11 +93,13 @@ export function feedHandle(engine, input, now) {
  * A host that drives an Engine in virtual time the way the scenario runner
  * does (DESIGN §4.4): before each input it calls handleTimeout at every
  * deadline pollTimeout() names, at its exact time; it records every output
- * with the time it came out at.
+ * with the time it was decided at.
  */
 export class Host {
   /** Every output so far, as `{at, output}`. */
   trace = [];
+  /** What became of the last input (undefined when the feed refused it and said so). */
+  handled;
   #frozenUntil = 0;
 
   constructor(engine, feed = feedHandle) {
@@ -104,9 +110,17 @@ export class Host {
   /** Fires every deadline up to `limit`, then feeds `input` at `limit`; returns the outputs it gave. */
   at(limit, input) {
     this.until(limit);
-    const count = this.feed(this.engine, input, limit);
+    this.handled = this.feed(this.engine, input, limit);
     const outputs = this.#drain();
-    assert.equal(outputs.length, count, "an input method returns how many outputs are waiting");
+    if (this.handled !== undefined) {
+      assert.ok(HANDLED.includes(this.handled), `an input method answers what became of the input; got ${this.handled}`);
+      if (this.handled !== "applied") assert.deepEqual(outputs, [], `an input ignored as ${this.handled} emits nothing`);
+    }
+    if (this.#frozenUntil <= limit) {
+      // (A time before the last one seen counts as the last one seen.)
+      const now = this.engine.now;
+      assert.ok(outputs.every(({ at }) => at === now), "every deadline was fired before: the input's outputs carry its time");
+    }
     return outputs.map(({ output }) => output);
   }
 
@@ -146,10 +160,9 @@ export class Host {
   }
 
   #drain() {
-    const at = this.engine.now;
-    const lines = this.engine.drainOutputs().map((output) => ({ at, output }));
-    this.trace.push(...lines);
-    return lines;
+    const emitted = this.engine.drainEmitted();
+    this.trace.push(...emitted);
+    return emitted;
   }
 }
 
@@ -194,6 +207,7 @@ export function assertThrowsContinuity(fn, code, ...fragments) {
 /** Asserts that `error` is a ContinuityError with `code` whose message holds every fragment. */
 export function assertContinuityError(error, code, ...fragments) {
   assert.ok(error instanceof Error, `expected an Error, got ${error}`);
+  assert.ok(error instanceof ContinuityError, `expected a ContinuityError, got ${error?.constructor?.name}: ${error?.stack}`);
   assert.equal(error.name, "ContinuityError", `name of: ${error.stack}`);
   assert.equal(error.code, code, `code of: ${error.message}`);
   for (const fragment of fragments) {
@@ -203,10 +217,15 @@ export function assertContinuityError(error, code, ...fragments) {
 
 /**
  * A clock for the drivers in virtual time: `now()` is what the test says,
- * timers fire only when the test advances the time.
+ * timers fire only when the test advances the time — `late` ms after they
+ * are due, like a browser's throttled or delayed timers.
  */
 export class FakeClock {
   time = 0;
+  /** How late every timer fires, in ms. */
+  late = 0;
+  /** The epoch ms at time 0 (Clock.timeOrigin). */
+  timeOrigin;
   /** Armed timers by handle: `{at, ms, callback}`. */
   timers = new Map();
   /** Every delay passed to setTimeout, in order. */
@@ -214,12 +233,17 @@ export class FakeClock {
   cleared = 0;
   #next = 1;
 
+  constructor({ late = 0, timeOrigin = undefined } = {}) {
+    this.late = late;
+    if (timeOrigin !== undefined) this.timeOrigin = timeOrigin;
+  }
+
   now = () => this.time;
 
   setTimeout = (callback, ms) => {
     const handle = this.#next++;
     this.delays.push(ms);
-    this.timers.set(handle, { at: this.time + ms, ms, callback });
+    this.timers.set(handle, { at: this.time + ms + this.late, ms, callback });
     return handle;
   };
 

@@ -81,7 +81,9 @@ export function loadScenario(file) {
  * Like the native runner, it fires every deadline at its exact time before
  * each step (during a freeze, deadlines wait for its end), processes the
  * steps in order, and after the last step fires deadlines up to `until`;
- * each output is stamped with the engine time it came out at. Inputs after
+ * each output carries the engine time it was decided at (during a freeze,
+ * an input catches up on the deadlines due before it, each at its own
+ * time, as the engine does for every host). Inputs after
  * `stop` are refused with a ContinuityError `stopped` (the native engine
  * ignores them and emits nothing): the runner checks the code and goes on.
  */
@@ -90,14 +92,13 @@ export function runScenario(Engine, loaded, { fastPath = true } = {}) {
   const lines = [];
   let frozenUntil = 0;
 
-  /** Takes the outputs, checking that there are as many as the engine said. */
-  const drain = (waiting, what) => {
-    const at = engine.now;
-    const outputs = engine.drainOutputs();
-    if (waiting !== undefined && outputs.length !== waiting) {
-      throw new Error(`${loaded.name}: ${what} answered ${waiting} outputs waiting, drainOutputs() gave ${outputs.length}`);
+  /** Takes the outputs with their times, checking their number against what handleTimeout answered. */
+  const drain = (answer, what) => {
+    const emitted = engine.drainEmitted();
+    if (typeof answer === "number" && emitted.length !== answer) {
+      throw new Error(`${loaded.name}: ${what} answered ${answer} outputs waiting, drainEmitted() gave ${emitted.length}`);
     }
-    for (const output of outputs) lines.push(renderLine(at, output));
+    for (const { at, output } of emitted) lines.push(renderLine(at, output));
     if (lines.length > MAX_TRACE_LINES) {
       throw new Error(`${loaded.name}: the trace passed ${MAX_TRACE_LINES} lines`);
     }
@@ -120,20 +121,20 @@ export function runScenario(Engine, loaded, { fastPath = true } = {}) {
     for (const [index, step] of loaded.steps.entries()) {
       fireDeadlines(step.at);
       if (step.input !== undefined) {
-        const waiting = feed(engine, step.input, step.at, fastPath, `${loaded.name} steps[${index}]`);
-        drain(waiting, `steps[${index}] (${step.input.type} at ${step.at})`);
+        const handled = feed(engine, step.input, step.at, fastPath, `${loaded.name} steps[${index}]`);
+        drain(handled, `steps[${index}] (${step.input.type} at ${step.at})`);
       } else {
         frozenUntil = Math.max(frozenUntil, step.freeze_until);
       }
     }
     fireDeadlines(loaded.until);
   } finally {
-    engine.free();
+    engine.dispose();
   }
   return lines.join("");
 }
 
-/** One trace line, exactly as `TraceLine::write_to` writes it, newline included. */
+/** One trace line, exactly as `trace::write_line` writes it, newline included. */
 export function renderLine(at, output) {
   return `{"at": ${renderJson(at)}, "output": ${renderJson(output)}}\n`;
 }
@@ -210,7 +211,7 @@ function lineCount(trace) {
   return trace === "" ? 0 : trace.split("\n").length - (trace.endsWith("\n") ? 1 : 0);
 }
 
-/** Feeds one input; returns the outputs waiting, or `undefined` when the stopped engine refused it. */
+/** Feeds one input; returns what became of it, or `undefined` when the stopped engine refused it. */
 function feed(engine, input, at, fastPath, where) {
   try {
     return (fastPath ? feedFast : feedHandle)(engine, input, at);

@@ -25,6 +25,7 @@ function describeError(error) {
   return {
     isError: error instanceof Error,
     isContinuityError: pkg.isContinuityError(error),
+    isInstance: error instanceof pkg.ContinuityError,
     name: error?.name,
     code: error?.code,
     message: error?.message,
