@@ -1,6 +1,6 @@
 //! The result codes every function returns.
 
-use std::ffi::{CStr, c_char};
+use std::ffi::CStr;
 
 /// What a call did: `CONTINUITY_CODE_OK` (0), `CONTINUITY_CODE_NONE` (1), or an
 /// error (negative).
@@ -68,7 +68,8 @@ impl ContinuityCode {
             .expect("code names are ASCII literals")
     }
 
-    fn c_name(self) -> &'static CStr {
+    /// The code's name as a C string, for the C ABI.
+    pub(crate) fn c_name(self) -> &'static CStr {
         match self {
             ContinuityCode::Ok => c"CONTINUITY_CODE_OK",
             ContinuityCode::None => c"CONTINUITY_CODE_NONE",
@@ -82,21 +83,6 @@ impl ContinuityCode {
             ContinuityCode::Internal => c"CONTINUITY_CODE_INTERNAL",
         }
     }
-}
-
-/// The name of a result code as the header spells it, as in
-/// `"CONTINUITY_CODE_STOPPED"`, for log lines; `"CONTINUITY_CODE_UNKNOWN"` for a
-/// number that is no code.
-///
-/// Ownership: the string is static. Do not free it.
-#[unsafe(no_mangle)]
-pub extern "C" fn continuity_code_name(code: i32) -> *const c_char {
-    const UNKNOWN: &CStr = c"CONTINUITY_CODE_UNKNOWN";
-    crate::boundary::catch(UNKNOWN.as_ptr(), || {
-        ContinuityCode::from_i32(code)
-            .map_or(UNKNOWN, ContinuityCode::c_name)
-            .as_ptr()
-    })
 }
 
 #[cfg(test)]
