@@ -1,7 +1,8 @@
 //! A tiny in-process SIP server that answers `OPTIONS`, for tests and for
-//! `continuity demo`'s fake sites.
+//! `continuity demo`'s fake sites, and the builder of its responses.
 
 use std::future::Future;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::net::SocketAddr;
 
@@ -9,7 +10,9 @@ use tokio::net::UdpSocket;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::message::{Message, StartLine, response};
+use super::message::{
+    Message, Name, PRODUCT, StartLine, parse_cseq, split_outside_quotes, via_branch,
+};
 
 /// Builds the response with status `code` and `reason` to the `OPTIONS`
 /// request in `request`, received from `source`.
@@ -196,4 +199,210 @@ fn is_transient(err: &io::Error) -> bool {
             | io::ErrorKind::Interrupted
             | io::ErrorKind::WouldBlock
     )
+}
+
+/// A response to the request `msg` received from `source`, or `None` when
+/// the request lacks what a response must echo (Via, From, To, Call-ID, a
+/// CSeq naming the request's method) or the status is not 100–699 with a
+/// one-line reason.
+///
+/// The top Via gets `received` (the source address) and, when the request
+/// asked for it, `rport` (the source port) — RFC 3261 §18.2.1, RFC 3581;
+/// the To gets a tag when it has none, the same for every retransmission of
+/// the request.
+fn response(
+    msg: &Message<'_>,
+    source: SocketAddr,
+    code: u16,
+    reason: &str,
+    extra: &[(&str, &str)],
+) -> Option<Vec<u8>> {
+    let StartLine::Request { method, .. } = msg.start else {
+        return None;
+    };
+    if !(100..=699).contains(&code) || reason.contains(['\r', '\n']) {
+        return None;
+    }
+    let vias = msg.vias();
+    let (top, rest) = vias.split_first()?;
+    let from = msg.one(Name::From)?;
+    let to = msg.one(Name::To)?;
+    let call_id = msg.one(Name::CallId)?;
+    let cseq = msg.one(Name::CSeq)?;
+    if parse_cseq(cseq)?.1 != method {
+        return None;
+    }
+    let mut out = format!("SIP/2.0 {code} {reason}\r\n");
+    out.push_str(&format!("Via: {}\r\n", stamp_via(top, source)));
+    for via in rest {
+        out.push_str(&format!("Via: {via}\r\n"));
+    }
+    out.push_str(&format!("From: {from}\r\n"));
+    if has_tag(to) {
+        out.push_str(&format!("To: {to}\r\n"));
+    } else {
+        let mut hasher = DefaultHasher::new();
+        (call_id, from, via_branch(top)).hash(&mut hasher);
+        out.push_str(&format!("To: {to};tag=ct.{:016x}\r\n", hasher.finish()));
+    }
+    out.push_str(&format!(
+        "Call-ID: {call_id}\r\nCSeq: {cseq}\r\nServer: {PRODUCT}\r\n"
+    ));
+    for (name, value) in extra {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("Content-Length: 0\r\n\r\n");
+    Some(out.into_bytes())
+}
+
+/// The top Via as a server returns it: `received` set to the source
+/// address, `rport` given the source port when the request carried it.
+fn stamp_via(via: &str, source: SocketAddr) -> String {
+    let mut parts = split_outside_quotes(via, ';');
+    let mut out = parts.next().unwrap_or_default().trim_end().to_owned();
+    for param in parts {
+        let param = param.trim();
+        let name = param.split_once('=').map_or(param, |(name, _)| name.trim());
+        if name.eq_ignore_ascii_case("rport") {
+            out.push_str(&format!(";rport={}", source.port()));
+        } else if !name.eq_ignore_ascii_case("received") {
+            out.push(';');
+            out.push_str(param);
+        }
+    }
+    out.push_str(&format!(";received={}", source.ip()));
+    out
+}
+
+/// Whether a From/To value carries a `tag` parameter.
+fn has_tag(value: &str) -> bool {
+    // Parameters of the header follow the name-addr's `>`, or the URI of a
+    // bare addr-spec (where they cannot be told apart from URI parameters;
+    // RFC 3261 §20 makes them header parameters).
+    let params = value.rsplit_once('>').map_or(value, |(_, params)| params);
+    split_outside_quotes(params, ';').skip(1).any(|param| {
+        param
+            .split_once('=')
+            .is_some_and(|(name, _)| name.trim().eq_ignore_ascii_case("tag"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::probe::Target;
+    use crate::probe::sip::message::{Ids, Reply, classify, options_request};
+
+    fn local() -> SocketAddr {
+        "127.0.0.1:40000".parse().unwrap()
+    }
+
+    #[test]
+    fn our_own_request_gets_an_answer_our_client_takes() {
+        let ids = Ids::fresh(local());
+        let target: Target = "127.0.0.1:5060".parse().unwrap();
+        let request = options_request(&target, local(), &ids);
+        let reply = options_response(&request, local(), 503, "Service Unavailable").unwrap();
+        assert_eq!(
+            classify(&reply, &ids),
+            Reply::Final {
+                code: 503,
+                reason: "Service Unavailable".into(),
+                server: Some(PRODUCT.into())
+            }
+        );
+    }
+
+    #[test]
+    fn the_response_echoes_the_request_and_stamps_the_top_via() {
+        let req = "OPTIONS sip:x SIP/2.0\r\n\
+                   Via: SIP/2.0/UDP 10.9.9.9:5070;branch=z9hG4bK1;rport;received=1.1.1.1, SIP/2.0/UDP p;branch=z9hG4bK0\r\n\
+                   Via: SIP/2.0/UDP q;branch=z9hG4bKq\r\n\
+                   From: \"A; b\" <sip:a@b>;tag=f\r\nTo: <sip:x>\r\nCall-ID: c@d\r\nCSeq: 7 OPTIONS\r\n\r\n";
+        let msg = Message::parse(req.as_bytes()).unwrap();
+        let source = "127.0.0.2:6000".parse().unwrap();
+        let resp = response(&msg, source, 200, "OK", &[("Allow", "OPTIONS")]).unwrap();
+        let resp = String::from_utf8(resp).unwrap();
+        assert!(
+            resp.starts_with(
+                "SIP/2.0 200 OK\r\n\
+            Via: SIP/2.0/UDP 10.9.9.9:5070;branch=z9hG4bK1;rport=6000;received=127.0.0.2\r\n\
+            Via: SIP/2.0/UDP p;branch=z9hG4bK0\r\n\
+            Via: SIP/2.0/UDP q;branch=z9hG4bKq\r\n\
+            From: \"A; b\" <sip:a@b>;tag=f\r\n\
+            To: <sip:x>;tag=ct."
+            ),
+            "{resp}"
+        );
+        let tail = format!(
+            "\r\nCall-ID: c@d\r\nCSeq: 7 OPTIONS\r\nServer: {PRODUCT}\r\nAllow: OPTIONS\r\nContent-Length: 0\r\n\r\n"
+        );
+        assert!(resp.ends_with(&tail), "{resp}");
+        // Retransmissions get the same To tag; a tagged To is kept as it is.
+        assert_eq!(
+            response(&msg, source, 200, "OK", &[("Allow", "OPTIONS")]).unwrap(),
+            resp.as_bytes()
+        );
+        let tagged = req.replace("To: <sip:x>", "To: <sip:x>;tag=t1");
+        let msg = Message::parse(tagged.as_bytes()).unwrap();
+        let resp =
+            String::from_utf8(response(&msg, source, 404, "Not Found", &[]).unwrap()).unwrap();
+        assert!(resp.contains("\r\nTo: <sip:x>;tag=t1\r\n"), "{resp}");
+    }
+
+    #[test]
+    fn no_response_without_what_must_be_echoed() {
+        let req = "OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=f\r\nTo: <sip:x>\r\nCall-ID: c\r\nCSeq: 7 OPTIONS\r\n\r\n";
+        let source = "127.0.0.1:1".parse().unwrap();
+        let ok = Message::parse(req.as_bytes()).unwrap();
+        assert!(response(&ok, source, 200, "OK", &[]).is_some());
+        assert!(response(&ok, source, 700, "OK", &[]).is_none());
+        assert!(response(&ok, source, 200, "O\r\nK", &[]).is_none());
+        for missing in ["Via", "From", "To", "Call-ID", "CSeq"] {
+            let cut: String = req
+                .split_inclusive("\r\n")
+                .filter(|line| !line.starts_with(&format!("{missing}:")))
+                .collect();
+            let msg = Message::parse(cut.as_bytes()).unwrap();
+            assert!(
+                response(&msg, source, 200, "OK", &[]).is_none(),
+                "{missing}"
+            );
+        }
+        let wrong_method = req.replace("CSeq: 7 OPTIONS", "CSeq: 7 INVITE");
+        let msg = Message::parse(wrong_method.as_bytes()).unwrap();
+        assert!(response(&msg, source, 200, "OK", &[]).is_none());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let _ = answer(&bytes, local());
+            if let Some(msg) = Message::parse(&bytes) {
+                let _ = response(&msg, local(), 200, "OK", &[]);
+            }
+        }
+
+        #[test]
+        fn mutated_requests_never_panic(
+            flips in proptest::collection::vec((0usize..1000, any::<u8>()), 0..8),
+            cut in 0usize..1000,
+        ) {
+            let ids = Ids::fresh(local());
+            let target: Target = "127.0.0.1:5060".parse().unwrap();
+            let mut req = options_request(&target, local(), &ids);
+            for (at, byte) in flips {
+                let len = req.len();
+                req[at % len] = byte;
+            }
+            req.truncate(cut.min(req.len()));
+            if let Some(msg) = Message::parse(&req) {
+                let _ = response(&msg, local(), 200, "OK", &[("Allow", "OPTIONS")]);
+            }
+        }
+    }
 }
