@@ -56,6 +56,16 @@ impl Service {
         Service::ALL.into_iter().find(|s| s.as_str() == name)
     }
 
+    /// The name people use, for messages: `"SIP Server"`, `"Stat Server"`,
+    /// `"Configuration Server"`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Service::SipServer => "SIP Server",
+            Service::StatServer => "Stat Server",
+            Service::ConfigServer => "Configuration Server",
+        }
+    }
+
     pub(crate) fn index(self) -> usize {
         self as usize
     }
@@ -267,6 +277,11 @@ mod tests {
             let json = serde_json::to_string(&service).unwrap();
             assert_eq!(json, format!("\"{service}\""));
         }
+        let labels = Service::ALL.map(Service::label);
+        assert_eq!(
+            labels,
+            ["SIP Server", "Stat Server", "Configuration Server"]
+        );
         assert_eq!(
             serde_json::to_string(&Reason::EndpointTimeout).unwrap(),
             "\"endpoint-timeout\""

@@ -99,11 +99,7 @@ impl Endpoints {
             } else {
                 Member::Primary
             };
-            let service = match server.kind {
-                continuity_core::config::ServerType::SipServer => Service::SipServer,
-                continuity_core::config::ServerType::StatServer => Service::StatServer,
-                continuity_core::config::ServerType::ConfigServer => Service::ConfigServer,
-            };
+            let service = server.kind;
             let site: Name = site.into();
             let entry = endpoints.sites.entry(site.clone()).or_default();
             match &server.address {

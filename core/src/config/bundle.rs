@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::json::{self, Doc};
-use crate::types::Member;
+use crate::types::{Member, Service};
 
 /// The bundle schema version this build reads.
 pub const BUNDLE_VERSION: u32 = 1;
@@ -219,26 +219,15 @@ pub struct ConfigObject {
     pub options_file: Option<String>,
 }
 
-/// The kind of a server application.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ServerType {
-    /// A SIP Server.
-    SipServer,
-    /// A Stat Server.
-    StatServer,
-    /// A Configuration Server or Configuration Server Proxy.
-    ConfigServer,
-}
-
 /// A server application: one member of a SIP, Stat or Configuration Server pair.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ServerApplication {
     /// The application's name.
     pub name: String,
-    /// What kind of server it is.
+    /// Which service it serves: a SIP Server, a Stat Server, or a
+    /// Configuration Server (Proxy).
     #[serde(rename = "type")]
-    pub kind: ServerType,
+    pub kind: Service,
     /// The name of its backup application, if this is a primary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<String>,

@@ -12,7 +12,7 @@ mod rules;
 pub use bundle::{
     ApplicationRef, BUNDLE_VERSION, Bundle, ConfigObject, ConfigServerPair, Connection,
     DesktopApplication, Local, LocalSite, MAX_BUNDLE_BYTES, OptionValue, Options, Place,
-    ServerApplication, ServerType, Version, split_host_port,
+    ServerApplication, Version, split_host_port,
 };
 pub use cfg::{MAX_CFG_BYTES, ParsedOptions, parse_cfg};
 pub use diagnostic::{Diagnostic, Severity};

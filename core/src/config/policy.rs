@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::bundle::{Bundle, DesktopApplication, ServerType};
+use super::bundle::{Bundle, DesktopApplication};
 use super::diagnostic::Diagnostic;
 use super::options::{
     self, AGENT_DESKTOP_SECTION, Hierarchy, TimeoutOptions, Timing, WORKSPACE_SECTION,
@@ -359,8 +359,8 @@ fn site_of_application(
 
 /// The site names carried by server applications, with the server types at each;
 /// a backup inherits its primary's site.
-pub(crate) fn server_sites(bundle: &Bundle) -> BTreeMap<String, BTreeSet<ServerType>> {
-    let mut sites: BTreeMap<String, BTreeSet<ServerType>> = BTreeMap::new();
+pub(crate) fn server_sites(bundle: &Bundle) -> BTreeMap<String, BTreeSet<Service>> {
+    let mut sites: BTreeMap<String, BTreeSet<Service>> = BTreeMap::new();
     for server in &bundle.servers {
         if let Some(site) = rules::site_of_server(bundle, server) {
             sites.entry(site).or_default().insert(server.kind);

@@ -6,8 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::bundle::{
-    Bundle, ConfigObject, DesktopApplication, Options, ServerApplication, ServerType,
-    split_host_port,
+    Bundle, ConfigObject, DesktopApplication, Options, ServerApplication, split_host_port,
 };
 use super::diagnostic::Diagnostic;
 use super::options::{
@@ -15,6 +14,7 @@ use super::options::{
     WORKSPACE_SECTION, groups_by_precedence,
 };
 use super::policy::{Dialect, ResolvedPolicy, server_sites};
+use crate::types::Service;
 
 /// The ADDP timeout range the SIP Server connections must use (seconds, inclusive).
 const ADDP_RANGE: std::ops::RangeInclusive<u64> = 20..=30;
@@ -69,20 +69,6 @@ pub fn primary_of<'a>(
         .find(|p| p.backup.as_deref() == Some(server.name.as_str()))
 }
 
-fn type_name(kind: ServerType) -> &'static str {
-    match kind {
-        ServerType::SipServer => "SIP Server",
-        ServerType::StatServer => "Stat Server",
-        ServerType::ConfigServer => "Configuration Server",
-    }
-}
-
-const SERVER_TYPES: [ServerType; 3] = [
-    ServerType::SipServer,
-    ServerType::StatServer,
-    ServerType::ConfigServer,
-];
-
 /// Each Business Continuity site runs a SIP Server, a Stat Server and a Configuration Server.
 fn site_services(bundle: &Bundle, policy: &ResolvedPolicy, diagnostics: &mut Vec<Diagnostic>) {
     let sites = server_sites(bundle);
@@ -91,7 +77,7 @@ fn site_services(bundle: &Bundle, policy: &ResolvedPolicy, diagnostics: &mut Vec
         .flatten()
     {
         let present = sites.get(&**site);
-        for kind in SERVER_TYPES {
+        for kind in Service::ALL {
             if present.is_some_and(|types| types.contains(&kind)) {
                 continue;
             }
@@ -100,9 +86,9 @@ fn site_services(bundle: &Bundle, policy: &ResolvedPolicy, diagnostics: &mut Vec
                     "site-service-missing",
                     format!(
                         "site `{site}` has no {} application: set `{}` to `{site}` in the `{WORKSPACE_SECTION}` section of that site's {}",
-                        type_name(kind),
+                        kind.label(),
                         options::SITE,
-                        type_name(kind)
+                        kind.label()
                     ),
                 )
                 .on(format!("site {site}")),
@@ -117,7 +103,7 @@ fn sip_pairs(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
     let pairs: Vec<&ServerApplication> = bundle
         .servers
         .iter()
-        .filter(|s| s.kind == ServerType::SipServer && primary_of(bundle, s).is_none())
+        .filter(|s| s.kind == Service::SipServer && primary_of(bundle, s).is_none())
         .collect();
     let name_of = |server: &ServerApplication| {
         server
@@ -327,13 +313,13 @@ fn addresses(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        if server.sip_address.is_some() && server.kind != ServerType::SipServer {
+        if server.sip_address.is_some() && server.kind != Service::SipServer {
             diagnostics.push(
                 Diagnostic::warning(
                     "sip-address-not-sip-server",
                     format!(
                         "only SIP Servers receive SIP requests, but this {} has a `sip_address`: remove it, or move it to the site's SIP Server",
-                        type_name(server.kind)
+                        server.kind.label()
                     ),
                 )
                 .on(format!("server application {}", server.name)),
@@ -535,7 +521,7 @@ pub(crate) fn desktop_application_connections(
             );
         }
         connected.insert(server.kind);
-        if server.kind == ServerType::SipServer {
+        if server.kind == Service::SipServer {
             addp(
                 connection.addp_timeout.as_ref().map(|v| v.as_str()),
                 &object,
@@ -544,7 +530,7 @@ pub(crate) fn desktop_application_connections(
             );
         }
     }
-    for kind in SERVER_TYPES {
+    for kind in Service::ALL {
         if !connected.contains(&kind) {
             diagnostics.push(
                 Diagnostic::error(
@@ -552,8 +538,8 @@ pub(crate) fn desktop_application_connections(
                     format!(
                         "`{}` has no connection to a {}: connect it to site `{site}`'s primary {}",
                         app.name,
-                        type_name(kind),
-                        type_name(kind)
+                        kind.label(),
+                        kind.label()
                     ),
                 )
                 .on(object.clone()),
@@ -634,7 +620,7 @@ mod tests {
     use super::super::policy::tests::bundle as workspace_bundle;
     use super::super::policy::validate;
     use super::*;
-    use crate::types::{Service, ServiceSet};
+    use crate::types::ServiceSet;
 
     const ENABLED: &str = r#""disaster-recovery.enabled": "true",
         "disaster-recovery.preferred-site": "SiteA", "disaster-recovery.peer-site": "SiteB""#;
