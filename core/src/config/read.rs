@@ -1,4 +1,4 @@
-//! Reading a bundle out of parsed JSON ([`crate::json`]).
+//! Reading a bundle out of a parsed document ([`crate::json`]'s tree).
 //!
 //! The schema is [`Bundle`]'s. Unknown fields are ignored (newer producers
 //! may add fields) and `null` counts as an absent optional field; option
@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{
+use super::schema::{
     ApplicationRef, BUNDLE_VERSION, Bundle, ConfigObject, ConfigServerPair, Connection,
     DesktopApplication, Local, LocalSite, OptionValue, Options, Place, ServerApplication, Version,
 };
@@ -14,40 +14,38 @@ use crate::error::Error;
 use crate::json::{Doc, Kind, Value};
 use crate::types::Service;
 
-impl Bundle {
-    /// Reads a bundle from a parsed JSON value.
-    pub(crate) fn from_value(doc: &Doc<'_>, value: &Value<'_>) -> Result<Bundle, Error> {
-        let obj = doc.object(value, "a bundle (a map)")?;
-        let version = obj.required("version")?;
-        let number = doc.u64(version)?;
-        if number != u64::from(BUNDLE_VERSION) {
-            return Err(doc.error(
-                version,
-                format!(
-                    "unsupported bundle version {number}: this build reads version {BUNDLE_VERSION}"
-                ),
-            ));
-        }
-        let local = obj
-            .opt("local", |doc, v| {
-                let local = doc.object(v, "a map")?;
-                Ok(Local {
-                    sites: local.list("sites", local_site)?,
-                })
-            })?
-            .unwrap_or_default();
-        Ok(Bundle {
-            version: Version::default(),
-            local,
-            application: obj.opt("application", config_object)?,
-            tenant: obj.opt("tenant", config_object)?,
-            agent_groups: obj.list("agent_groups", config_object)?,
-            person: obj.opt("person", config_object)?,
-            servers: obj.list("servers", server)?,
-            desktop_applications: obj.list("desktop_applications", desktop)?,
-            places: obj.list("places", place)?,
-        })
+/// Reads a bundle from a parsed document.
+pub(crate) fn bundle(doc: &Doc<'_>, value: &Value<'_>) -> Result<Bundle, Error> {
+    let obj = doc.object(value, "a bundle (a map)")?;
+    let version = obj.required("version")?;
+    let number = doc.u64(version)?;
+    if number != u64::from(BUNDLE_VERSION) {
+        return Err(doc.error(
+            version,
+            format!(
+                "unsupported bundle version {number}: this build reads version {BUNDLE_VERSION}"
+            ),
+        ));
     }
+    let local = obj
+        .opt("local", |doc, v| {
+            let local = doc.object(v, "a map")?;
+            Ok(Local {
+                sites: local.list("sites", local_site)?,
+            })
+        })?
+        .unwrap_or_default();
+    Ok(Bundle {
+        version: Version::default(),
+        local,
+        application: obj.opt("application", config_object)?,
+        tenant: obj.opt("tenant", config_object)?,
+        agent_groups: obj.list("agent_groups", config_object)?,
+        person: obj.opt("person", config_object)?,
+        servers: obj.list("servers", server)?,
+        desktop_applications: obj.list("desktop_applications", desktop)?,
+        places: obj.list("places", place)?,
+    })
 }
 
 fn local_site(doc: &Doc<'_>, value: &Value<'_>) -> Result<LocalSite, Error> {
