@@ -33,8 +33,10 @@ impl Bundle {
     /// Parses a bundle from TOML text: the same schema as JSON, written as
     /// TOML tables (needs the crate feature `toml`).
     ///
-    /// Option values may be TOML strings, integers, floats or booleans, kept
-    /// in their text form as with JSON.
+    /// The TOML document is read by the same reader as JSON, so the same
+    /// fields are checked with the same messages. Option values may be TOML
+    /// strings, integers, floats or booleans, kept in their text form:
+    /// integers in decimal, floats as Rust writes them (`30.0` as `30`).
     ///
     /// # Errors
     ///
@@ -48,7 +50,8 @@ impl Bundle {
                 limit: MAX_BUNDLE_BYTES,
             });
         }
-        toml::from_str(text).map_err(|err| Error::from_toml(text, &err))
+        let value = crate::toml_tree::parse(text)?;
+        Bundle::from_value(&Doc::new(text), &value)
     }
 
     /// Reads a bundle from a parsed document (a bundle file, or the `bundle`

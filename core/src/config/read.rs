@@ -1,4 +1,6 @@
-//! Reading a bundle out of a parsed document ([`crate::json`]'s tree).
+//! The one reader of a bundle, from a parsed document: [`crate::json`]'s
+//! tree, made from JSON text or (`crate::toml_tree`) from TOML text, so
+//! both formats get the same field checks and the same messages.
 //!
 //! The schema is [`Bundle`]'s. Unknown fields are ignored (newer producers
 //! may add fields) and `null` counts as an absent optional field; option
@@ -144,7 +146,7 @@ fn options(doc: &Doc<'_>, value: &Value<'_>) -> Result<Options, Error> {
 fn option_value(doc: &Doc<'_>, value: &Value<'_>) -> Result<OptionValue, Error> {
     match &value.kind {
         Kind::String(s) => Ok(OptionValue(s.as_ref().to_owned())),
-        Kind::Number(n) => Ok(OptionValue((*n).to_owned())),
+        Kind::Number(n) => Ok(OptionValue(n.to_string())),
         Kind::Bool(b) => Ok(OptionValue(b.to_string())),
         _ => Err(doc.invalid_type(value, "an option value (a string, number or boolean)")),
     }
