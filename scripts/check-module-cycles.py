@@ -1,0 +1,437 @@
+#!/usr/bin/env python3
+"""Fails when the modules of a Rust crate import each other in a circle.
+
+    python3 scripts/check-module-cycles.py core/src native/src capi/src
+    python3 scripts/check-module-cycles.py --strict core/src   (see below)
+
+Each argument is a crate's `src` folder; every crate root in it (`lib.rs`,
+`main.rs`) is read with the modules it declares. Prints every cycle found,
+with the lines that make each edge, and exits 1; exits 0 when there is none.
+
+The graph, and the rules that decide what is an edge:
+
+- **A node is a file.** A folder's `mod.rs` (or the crate root) is the
+  parent module of the files beside it. Inline modules (`mod tests { … }`)
+  belong to the file they are written in: a test module importing its own
+  file (`use super::*`) is no edge.
+- **Declaring a child is no edge.** `mod x;` only says that `x` exists.
+- **An edge is a `use` or a path.** `use crate::a::B`, `use super::b`,
+  `use self::c::D`, a use of a child by its bare name (`use rng::Rng` in
+  the child's parent), and paths in code (`crate::a::f()`, `super::b::C`,
+  `child::f()`, and `alias::f()` after `use crate::alias`). Paths to other
+  crates (`std::`, `serde::`, `continuity_core::`) are not followed.
+  Comments (doc links included) and string literals are ignored.
+- **An edge goes to the file that defines the item.** A path is followed
+  through every `use` on its way: `use super::X` in a sibling, where the
+  parent has `pub use child::X`, is an edge to `child`, not to the parent
+  (the parent only passes `X` on). When the item is not imported into the
+  module the path ends in, that module defines it and the edge goes there.
+  A glob (`use super::*`) is an edge to the module globbed.
+- **A child may use its ancestors.** A path from a file to an item that an
+  ancestor module *itself defines* (say `use super::Engine` in
+  `engine/flow.rs`, with `Engine` defined in `engine/mod.rs`) is no edge:
+  the files a module declares with `mod` are that module's own parts, they
+  see its private items by design, and a parent calling into its parts
+  while they reach back for its types is one module split into files, not
+  two modules in a circle. This keeps the rule about what it is for:
+  siblings (and cousins) import downwards only. An item the ancestor merely
+  re-exports is followed to the file defining it, as above, and counts.
+  `--strict` counts these edges too, to see where a module and its parts
+  reach into each other (today: `engine/mod.rs` <-> `engine/flow.rs`, and
+  `continuity`'s `main.rs` <-> `commands.rs`).
+
+A cycle is a strongly connected component of two or more files; for each,
+one shortest cycle through its files is printed with its edges.
+"""
+
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT_FILES = ("lib.rs", "main.rs")
+
+
+# --- Reading a file: comments and literals out, tokens with line numbers. ---
+
+TOKEN = re.compile(
+    r"""
+    (?P<ident>r\#[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<sep>::)
+  | (?P<punct>[{}();,*<>=&!\#\[\]])
+  | (?P<other>\S)
+    """,
+    re.VERBOSE,
+)
+CHAR_LITERAL = re.compile(r"'(?:\\u\{[0-9a-fA-F]+\}|\\x[0-9a-fA-F]{2}|\\.|[^\\'\n])'")
+
+
+def strip(text):
+    """`text` with comments, strings and chars blanked (newlines kept)."""
+    out = []
+    i, n = 0, len(text)
+
+    def blank(segment):
+        out.append("".join(c if c == "\n" else " " for c in segment))
+
+    while i < n:
+        c = text[i]
+        if text.startswith("//", i):
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            blank(text[i:end])
+            i = end
+        elif text.startswith("/*", i):
+            depth, j = 1, i + 2
+            while j < n and depth:
+                if text.startswith("/*", j):
+                    depth, j = depth + 1, j + 2
+                elif text.startswith("*/", j):
+                    depth, j = depth - 1, j + 2
+                else:
+                    j += 1
+            blank(text[i:j])
+            i = j
+        elif (m := re.compile(r'b?r(#*)"').match(text, i)) and (
+            i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
+        ):
+            close = '"' + m.group(1)
+            end = text.find(close, m.end())
+            end = n if end < 0 else end + len(close)
+            blank(text[i:end])
+            i = end
+        elif c == '"' or (c == "b" and text.startswith('b"', i)):
+            j = i + (2 if c == "b" else 1)
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            blank(text[i : j + 1])
+            i = j + 1
+        elif c == "'" and (m := CHAR_LITERAL.match(text, i)):
+            blank(m.group(0))
+            i = m.end()
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def tokens(text):
+    line = 1
+    pos = 0
+    for m in TOKEN.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        kind = m.lastgroup
+        yield (m.group(kind), kind, line)
+
+
+# --- The module tree. ---
+
+
+class Module:
+    def __init__(self, path, file, parent):
+        self.path = path  # ("config", "rules"), () for the crate root
+        self.file = file
+        self.parent = parent
+        self.children = {}  # name -> Module
+        self.imports = {}  # name -> (absolute path, line) from `use`
+        self.globs = []  # absolute paths of `use …::*`
+        self.refs = []  # (absolute path, line, via) paths used in code
+
+
+def child_file(file, name):
+    folder = file.parent if file.name in ROOT_FILES + ("mod.rs",) else file.with_suffix("")
+    for candidate in (folder / f"{name}.rs", folder / name / "mod.rs"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def parse_use_tree(toks, i, prefix, out):
+    """Reads a use tree from toks[i]; appends (path, binding) to out; returns the next index."""
+    path = list(prefix)
+    while i < len(toks):
+        text, kind, _ = toks[i]
+        if text == "{":
+            i += 1
+            while toks[i][0] != "}":
+                i = parse_use_tree(toks, i, path, out)
+                if toks[i][0] == ",":
+                    i += 1
+            return i + 1
+        if text == "*":
+            out.append((path + ["*"], None))
+            return i + 1
+        if kind == "ident":
+            path.append(text)
+            i += 1
+            if i < len(toks) and toks[i][0] == "::":
+                i += 1
+                continue
+            binding = path[-1]
+            if i + 1 < len(toks) and toks[i][0] == "as":
+                binding = toks[i + 1][0]
+                i += 2
+            if path[-1] == "self":
+                path.pop()
+                binding = path[-1] if binding == "self" else binding
+            out.append((path, binding))
+            return i
+        return i + 1
+    return i
+
+
+def absolute(module, segments):
+    """`segments` from `module` as a path from the crate root, or None if outside the crate."""
+    first = segments[0]
+    if first == "crate":
+        base, rest = [], segments[1:]
+    elif first in ("self", "super"):
+        base = list(module.path)
+        rest = list(segments)
+        while rest and rest[0] in ("self", "super"):
+            if rest.pop(0) == "super":
+                if not base:
+                    return None
+                base.pop()
+    elif first in module.children:
+        base, rest = list(module.path), list(segments)
+    elif first in module.imports:
+        target, _ = module.imports[first]
+        if target is None:
+            return None
+        base, rest = list(target), list(segments[1:])
+    else:
+        return None
+    return tuple(base + rest)
+
+
+def read_crate(root_file):
+    modules = {}
+
+    def load(file, path, parent):
+        module = Module(path, file, parent)
+        modules[path] = module
+        toks = list(tokens(strip(file.read_text(encoding="utf-8"))))
+        scan(module, toks, file)
+        return module
+
+    def scan(top, toks, file):
+        # Inline modules: a stack of (module, brace depth at which it opened).
+        stack = [(top, 0)]
+        depth = 0
+        pending_uses = []  # (module, tokens index) resolved once children are known
+        i = 0
+        while i < len(toks):
+            text, kind, line = toks[i]
+            current = stack[-1][0]
+            if text == "{":
+                depth += 1
+            elif text == "}":
+                depth -= 1
+                if len(stack) > 1 and depth < stack[-1][1]:
+                    stack.pop()
+            elif text == "mod" and i + 2 < len(toks) and toks[i + 1][1] == "ident":
+                name = toks[i + 1][0]
+                if toks[i + 2][0] == ";":
+                    child = child_file(current.file if current is top else file, name)
+                    if child is not None and current is top:
+                        current.children[name] = load(child, current.path + (name,), current)
+                    i += 3
+                    continue
+                if toks[i + 2][0] == "{":
+                    inner = Module(current.path + (name,), file, current)
+                    inner.inline = True
+                    current.children[name] = inner
+                    modules[inner.path] = inner
+                    depth += 1
+                    stack.append((inner, depth))
+                    i += 3
+                    continue
+            elif text == "use" and (i == 0 or toks[i - 1][0] != "::"):
+                pending_uses.append((current, i))
+                while toks[i][0] != ";":
+                    i += 1
+            elif kind == "ident" and (i == 0 or toks[i - 1][0] != "::"):
+                if i + 1 < len(toks) and toks[i + 1][0] == "::":
+                    segments = [text]
+                    j = i + 1
+                    while (
+                        j + 1 < len(toks) and toks[j][0] == "::" and toks[j + 1][1] == "ident"
+                    ):
+                        segments.append(toks[j + 1][0])
+                        j += 2
+                    current.refs.append((segments, line))
+                    i = j
+                    continue
+            i += 1
+        for module, start in pending_uses:
+            out = []
+            parse_use_tree(toks, start + 1, [], out)
+            line = toks[start][2]
+            for segments, binding in out:
+                module.refs.append((segments, line))
+                if segments[-1] == "*":
+                    module.globs.append(segments[:-1])
+                elif binding:
+                    module.imports[binding] = (segments, line)
+
+    root = load(root_file, (), None)
+    # Now that every module is known, make paths absolute.
+    for module in modules.values():
+        raw_imports = module.imports
+        module.imports = {}
+        for binding, (segments, line) in raw_imports.items():
+            module.imports[binding] = (None, line)
+        for binding, (segments, line) in raw_imports.items():
+            module.imports[binding] = (absolute(module, segments), line)
+        module.globs = [absolute(module, g) if g else None for g in module.globs]
+        module.refs = [(absolute(module, s), line) for s, line in module.refs]
+    return root, modules
+
+
+def defining_module(modules, path, seen=None):
+    """The module that defines what `path` names, following `use`s."""
+    seen = seen or set()
+    if path in seen:
+        return None
+    seen.add(path)
+    module = modules.get(())
+    for depth, segment in enumerate(path):
+        if segment == "*":
+            return module
+        if segment in module.children:
+            module = module.children[segment]
+            continue
+        if segment in module.imports:
+            target, _ = module.imports[segment]
+            if target is None:
+                return module if depth == len(path) - 1 else None
+            return defining_module(modules, target + path[depth + 1 :], seen)
+        return module
+    return module
+
+
+def file_of(module):
+    while getattr(module, "inline", False):
+        module = module.parent
+    return module
+
+
+def is_ancestor(ancestor, module):
+    module = module.parent
+    while module is not None:
+        if module is ancestor:
+            return True
+        module = module.parent
+    return False
+
+
+def edges_of(modules, strict):
+    edges = defaultdict(list)  # (from file, to file) -> lines
+    for module in modules.values():
+        source = file_of(module)
+        for path, line in module.refs:
+            if path is None:
+                continue
+            target = defining_module(modules, path)
+            if target is None:
+                continue
+            target = file_of(target)
+            if target is source or (not strict and is_ancestor(target, source)):
+                continue
+            edges[(source.file, target.file)].append(line)
+    return edges
+
+
+def strongly_connected(nodes, graph):
+    index, low, on_stack, stack, out = {}, {}, set(), [], []
+    counter = [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            out.append(component)
+
+    for v in sorted(nodes):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def shortest_cycle(start, component, graph):
+    """A shortest path start -> … -> start inside component."""
+    inside = set(component)
+    frontier = [[start]]
+    seen = {start}
+    while frontier:
+        next_frontier = []
+        for path in frontier:
+            for w in sorted(graph[path[-1]]):
+                if w == start:
+                    return path + [start]
+                if w in inside and w not in seen:
+                    seen.add(w)
+                    next_frontier.append(path + [w])
+        frontier = next_frontier
+    return [start]
+
+
+def main(args):
+    strict = "--strict" in args
+    folders = [a for a in args if a != "--strict"]
+    if not folders:
+        print("usage: check-module-cycles.py [--strict] SRC_DIR...", file=sys.stderr)
+        return 2
+    cycles = 0
+    for folder in folders:
+        src = Path(folder)
+        roots = [src / name for name in ROOT_FILES if (src / name).exists()]
+        if not roots:
+            print(f"{src}: no lib.rs or main.rs", file=sys.stderr)
+            return 2
+        for root_file in roots:
+            sys.setrecursionlimit(10_000)
+            _, modules = read_crate(root_file)
+            edges = edges_of(modules, strict)
+            graph = defaultdict(set)
+            nodes = set()
+            for a, b in edges:
+                graph[a].add(b)
+                nodes.update((a, b))
+            for component in strongly_connected(nodes, graph):
+                if len(component) < 2:
+                    continue
+                cycles += 1
+                cycle = shortest_cycle(sorted(component)[0], component, graph)
+                print(f"import cycle in {root_file}: {len(component)} files")
+                for a, b in zip(cycle, cycle[1:]):
+                    lines = ", ".join(str(n) for n in sorted(set(edges[(a, b)])))
+                    print(f"  {a} -> {b} (line {lines})")
+                others = sorted(set(component) - set(cycle))
+                if others:
+                    print(f"  (also in the component: {', '.join(map(str, others))})")
+    if cycles:
+        print(f"{cycles} import cycle(s): make the modules import downwards only")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
