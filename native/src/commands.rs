@@ -8,18 +8,18 @@ use std::time::Duration;
 use continuity_core::{Engine, Error, Output, Reason};
 use continuity_native::demo::{self, FakeSite};
 use continuity_native::files::load_bundle;
+use continuity_native::health::HealthSettings;
 use continuity_native::host::Endpoints;
 use continuity_native::live::{self, Event};
-use continuity_native::probe::ProbeSettings;
 use continuity_native::text::clock;
 
-use crate::{EXIT_BAD_INPUT, ProbeArgs, describe_warning};
+use crate::{EXIT_BAD_INPUT, HealthArgs, describe_warning};
 
 /// Exit status for a bundle that does not validate.
 const EXIT_INVALID: u8 = 1;
 
-pub fn watch(path: &Path, json: bool, seed: u64, args: &ProbeArgs) -> ExitCode {
-    let settings = ProbeSettings {
+pub fn watch(path: &Path, json: bool, seed: u64, args: &HealthArgs) -> ExitCode {
+    let settings = HealthSettings {
         interval: Duration::from_millis(args.interval),
         timeout: Duration::from_millis(args.timeout),
         rise: args.rise,
@@ -94,8 +94,8 @@ pub fn watch(path: &Path, json: bool, seed: u64, args: &ProbeArgs) -> ExitCode {
     }
 }
 
-/// Says on standard error what will be probed, and what cannot be.
-fn describe_endpoints(endpoints: &Endpoints, settings: &ProbeSettings) {
+/// Says on standard error what will be checked, and what cannot be.
+fn describe_endpoints(endpoints: &Endpoints, settings: &HealthSettings) {
     eprintln!(
         "probing every {} ms (timeout {} ms; up after {}, down after {} in a row):",
         settings.interval.as_millis(),
@@ -116,10 +116,10 @@ fn describe_endpoints(endpoints: &Endpoints, settings: &ProbeSettings) {
             eprintln!("  {site}: sip {}", targets.sip.join(", "));
         }
     }
-    if !endpoints.unprobed.is_empty() {
+    if !endpoints.unmonitored.is_empty() {
         eprintln!(
             "  not probed (no `address`, or no site): {} — their services never come up here",
-            endpoints.unprobed.join(", ")
+            endpoints.unmonitored.join(", ")
         );
     }
 }
@@ -183,7 +183,7 @@ async fn run_demo(json: bool) -> ExitCode {
     let bundle = demo::bundle(&a, &b);
     let endpoints = Endpoints::from_bundle(&bundle);
     let engine = Engine::new(bundle, 7).expect("the demo bundle validates");
-    let settings = demo::probe_settings();
+    let settings = demo::health_settings();
     say(
         json,
         &format!(

@@ -68,7 +68,7 @@ enum Command {
         #[arg(long, default_value_t = 7)]
         seed: u64,
         #[command(flatten)]
-        probes: ProbeArgs,
+        health: HealthArgs,
     },
     /// Run a two-site environment on loopback, kill Site A, and watch the
     /// desktop switch over and back (about 25 seconds).
@@ -79,9 +79,9 @@ enum Command {
     },
 }
 
-/// How `watch` probes (see `continuity watch --help`).
+/// How `watch` checks servers (see `continuity watch --help`).
 #[derive(Args)]
-struct ProbeArgs {
+struct HealthArgs {
     /// Time between two checks of one server, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     interval: u64,
@@ -117,8 +117,8 @@ fn main() -> ExitCode {
             bundle,
             json,
             seed,
-            probes,
-        } => commands::watch(&bundle, json, seed, &probes),
+            health,
+        } => commands::watch(&bundle, json, seed, &health),
         Command::Demo { json } => commands::demo(json),
     }
 }

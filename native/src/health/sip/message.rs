@@ -1,4 +1,4 @@
-//! The few SIP messages the probes exchange: building an `OPTIONS` request,
+//! The few SIP messages the health checks exchange: building an `OPTIONS` request,
 //! and a small, strict parser for datagrams that come back.
 //!
 //! The parser reads the start line and the header fields of one UDP
@@ -9,7 +9,7 @@
 //! and ended by an empty line. Header names are compared case-insensitively
 //! and the compact forms of the headers used (`v`, `i`, `f`, `t`) are understood.
 //! Line folding (obsolete since RFC 3261) is not: a folded message is
-//! rejected, which for a probe only means it is ignored. Lines may end in
+//! rejected, which for a check only means it is ignored. Lines may end in
 //! CRLF or a bare LF.
 //!
 //! Anything the parser does not accept yields `None`; it never panics, on
@@ -21,7 +21,7 @@ use std::net::SocketAddr;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::probe::Target;
+use crate::health::Target;
 
 /// Product token sent in `User-Agent` and `Server`.
 pub(crate) const PRODUCT: &str = concat!("continuity/", env!("CARGO_PKG_VERSION"));
@@ -99,7 +99,7 @@ pub(crate) fn options_request(target: &Target, local: SocketAddr, ids: &Ids) -> 
     .into_bytes()
 }
 
-/// What a datagram received by the probe means for its transaction.
+/// What a datagram received by the check means for its transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Reply {
     /// A final response (200–699) to our request.
@@ -166,7 +166,7 @@ pub(crate) enum StartLine<'a> {
     },
 }
 
-/// The header names the probes use; every other name is kept as `Other`.
+/// The header names the checks use; every other name is kept as `Other`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Name {
     Via,

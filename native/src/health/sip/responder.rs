@@ -97,7 +97,7 @@ pub async fn serve_options_until(
 /// A running [`serve_options`] task; dropping it stops the service.
 ///
 /// The `continuity demo` sites and the tests use it: [`stop`](Self::stop)
-/// closes the socket, and a probe then finds the port refusing.
+/// closes the socket, and a check then finds the port refusing.
 #[derive(Debug)]
 pub struct OptionsResponder {
     local: SocketAddr,
@@ -149,7 +149,7 @@ impl OptionsResponder {
     }
 
     /// Stops the service and waits until its socket is closed (so the port
-    /// then refuses: a probe sees the site go down at once).
+    /// then refuses: a check sees the site go down at once).
     ///
     /// # Errors
     ///
@@ -292,8 +292,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::probe::Target;
-    use crate::probe::sip::message::{Ids, Reply, classify, options_request};
+    use crate::health::Target;
+    use crate::health::sip::message::{Ids, Reply, classify, options_request};
 
     fn local() -> SocketAddr {
         "127.0.0.1:40000".parse().unwrap()
