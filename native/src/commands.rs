@@ -1,11 +1,13 @@
-//! `continuity watch` and `continuity demo`: the engine live on real sockets.
+//! `continuity watch` and `continuity demo`: the engine live on real sockets;
+//! and what every command shares: exit statuses, warning lines.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use continuity_core::{Engine, Error, Output, Reason};
+use clap::Args;
+use continuity_core::{Diagnostic, Engine, Error, Output, Reason};
 use continuity_native::demo::{self, FakeSite};
 use continuity_native::files::load_bundle;
 use continuity_native::health::HealthSettings;
@@ -13,18 +15,43 @@ use continuity_native::host::Endpoints;
 use continuity_native::live::{self, Event};
 use continuity_native::text::clock;
 
-use crate::{EXIT_BAD_INPUT, HealthArgs, describe_warning};
-
 /// Exit status for a bundle that does not validate.
 const EXIT_INVALID: u8 = 1;
 
+/// Exit status for input that cannot be read or used.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// How `watch` checks servers (see `continuity watch --help`).
+#[derive(Args)]
+pub struct HealthArgs {
+    /// Time between two checks of one server, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    interval: u64,
+    /// How long one check may take before it counts as failed, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    timeout: u64,
+    /// Consecutive successes before a server counts as up.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    rise: u32,
+    /// Consecutive failures before a server counts as down.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    fall: u32,
+}
+
+impl HealthArgs {
+    /// The settings the flags give (not yet validated).
+    fn settings(&self) -> HealthSettings {
+        HealthSettings {
+            interval: Duration::from_millis(self.interval),
+            timeout: Duration::from_millis(self.timeout),
+            rise: self.rise,
+            fall: self.fall,
+        }
+    }
+}
+
 pub fn watch(path: &Path, json: bool, seed: u64, args: &HealthArgs) -> ExitCode {
-    let settings = HealthSettings {
-        interval: Duration::from_millis(args.interval),
-        timeout: Duration::from_millis(args.timeout),
-        rise: args.rise,
-        fall: args.fall,
-    };
+    let settings = args.settings();
     if let Err(err) = settings.validate() {
         eprintln!("error: {err}");
         return ExitCode::from(EXIT_BAD_INPUT);
@@ -92,6 +119,14 @@ pub fn watch(path: &Path, json: bool, seed: u64, args: &HealthArgs) -> ExitCode 
             ExitCode::FAILURE
         }
     }
+}
+
+/// `warning: FILE: [code] object …: message`, for a warning about `path`.
+pub fn describe_warning(path: &Path, warning: &Diagnostic) -> String {
+    let text = warning.to_string();
+    // The diagnostic says `warning[code] …`; the prefix already says warning.
+    let text = text.strip_prefix("warning").unwrap_or(&text);
+    format!("warning: {}: {text}", path.display())
 }
 
 /// Says on standard error what will be checked, and what cannot be.
