@@ -2,7 +2,6 @@
 """Fails when the modules of a Rust crate import each other in a circle.
 
     python3 scripts/check-module-cycles.py core/src native/src capi/src
-    python3 scripts/check-module-cycles.py --strict core/src   (see below)
 
 Each argument is a crate's `src` folder; every crate root in it (`lib.rs`,
 `main.rs`) is read with the modules it declares. Prints every cycle found,
@@ -27,18 +26,21 @@ The graph, and the rules that decide what is an edge:
   (the parent only passes `X` on). When the item is not imported into the
   module the path ends in, that module defines it and the edge goes there.
   A glob (`use super::*`) is an edge to the module globbed.
-- **A child may use its ancestors.** A path from a file to an item that an
-  ancestor module *itself defines* (say `use super::Engine` in
-  `engine/flow.rs`, with `Engine` defined in `engine/mod.rs`) is no edge:
-  the files a module declares with `mod` are that module's own parts, they
-  see its private items by design, and a parent calling into its parts
-  while they reach back for its types is one module split into files, not
-  two modules in a circle. This keeps the rule about what it is for:
-  siblings (and cousins) import downwards only. An item the ancestor merely
-  re-exports is followed to the file defining it, as above, and counts.
-  `--strict` counts these edges too, to see where a module and its parts
-  reach into each other (today: `engine/mod.rs` <-> `engine/flow.rs`, and
-  `continuity`'s `main.rs` <-> `commands.rs`).
+- **Parent and child count like any two files.** A child using an item its
+  parent defines (`use super::Engine` in `engine/flow.rs`, with `Engine`
+  defined in `engine/mod.rs`) is an edge to the parent, and a parent using
+  an item of its child (`flow::failure_reason()` in `engine/mod.rs`) an
+  edge to the child: both together are a cycle. So a child may reach up
+  for its parent's types (`impl Engine { … }` blocks in a child are fine:
+  calling their methods on `self` imports nothing), as long as the parent
+  uses nothing of the child (declaring it with `mod child;` is all); or the
+  parent uses its children, and what they share lives in a child of its
+  own. Either way every file imports in one direction.
+
+`ALLOWED_EDGES` lists the edges still tolerated while a fix lands
+elsewhere, each with its reason. An allowed edge is left out of the graph;
+an entry whose edge no longer closes a cycle (the edge is gone, or the
+other direction is) fails the check (exit 1), so the list only shrinks.
 
 A cycle is a strongly connected component of two or more files; for each,
 one shortest cycle through its files is printed with its edges.
@@ -50,6 +52,15 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT_FILES = ("lib.rs", "main.rs")
+
+# (crate src folder, from file, to file), paths relative to the src folder.
+ALLOWED_EDGES = {
+    # `engine/mod.rs` calls `flow::failure_reason`, while `flow.rs` uses
+    # `Engine` from `engine/mod.rs`. The lead is moving that function out on
+    # main (core/src/engine is not to be touched on this branch): remove
+    # this entry once that fix is merged.
+    ("core/src", "engine/mod.rs", "engine/flow.rs"),
+}
 
 
 # --- Reading a file: comments and literals out, tokens with line numbers. ---
@@ -318,16 +329,7 @@ def file_of(module):
     return module
 
 
-def is_ancestor(ancestor, module):
-    module = module.parent
-    while module is not None:
-        if module is ancestor:
-            return True
-        module = module.parent
-    return False
-
-
-def edges_of(modules, strict):
+def edges_of(modules):
     edges = defaultdict(list)  # (from file, to file) -> lines
     for module in modules.values():
         source = file_of(module)
@@ -338,7 +340,7 @@ def edges_of(modules, strict):
             if target is None:
                 continue
             target = file_of(target)
-            if target is source or (not strict and is_ancestor(target, source)):
+            if target is source:
                 continue
             edges[(source.file, target.file)].append(line)
     return edges
@@ -393,29 +395,56 @@ def shortest_cycle(start, component, graph):
     return [start]
 
 
+def allowed_in(src):
+    """The allowed edges of the crate whose src folder is `src`, as (from, to) files."""
+    repo = Path(__file__).resolve().parent.parent
+    return {
+        (src / a, src / b)
+        for folder, a, b in ALLOWED_EDGES
+        if (repo / folder).resolve() == src.resolve()
+    }
+
+
+def graph_of(edges):
+    graph = defaultdict(set)
+    for a, b in edges:
+        graph[a].add(b)
+    return graph
+
+
+def components(edges):
+    """The strongly connected components of the graph `edges` makes."""
+    nodes = {node for edge in edges for node in edge}
+    return strongly_connected(nodes, graph_of(edges))
+
+
 def main(args):
-    strict = "--strict" in args
-    folders = [a for a in args if a != "--strict"]
-    if not folders:
-        print("usage: check-module-cycles.py [--strict] SRC_DIR...", file=sys.stderr)
+    folders = list(args)
+    if not folders or any(a.startswith("-") for a in folders):
+        print("usage: check-module-cycles.py SRC_DIR...", file=sys.stderr)
         return 2
     cycles = 0
+    stale = []
     for folder in folders:
         src = Path(folder)
         roots = [src / name for name in ROOT_FILES if (src / name).exists()]
         if not roots:
             print(f"{src}: no lib.rs or main.rs", file=sys.stderr)
             return 2
+        allowed = allowed_in(src)
+        needed = set()
         for root_file in roots:
             sys.setrecursionlimit(10_000)
             _, modules = read_crate(root_file)
-            edges = edges_of(modules, strict)
-            graph = defaultdict(set)
-            nodes = set()
-            for a, b in edges:
-                graph[a].add(b)
-                nodes.update((a, b))
-            for component in strongly_connected(nodes, graph):
+            edges = edges_of(modules)
+            # An allowed edge is still needed while it closes a cycle.
+            for component in components(edges):
+                needed.update(
+                    (a, b) for a, b in allowed if (a, b) in edges and {a, b} <= set(component)
+                )
+            edges = {edge: lines for edge, lines in edges.items() if edge not in allowed}
+            graph = graph_of(edges)
+            for component in components(edges):
                 if len(component) < 2:
                     continue
                 cycles += 1
@@ -427,10 +456,12 @@ def main(args):
                 others = sorted(set(component) - set(cycle))
                 if others:
                     print(f"  (also in the component: {', '.join(map(str, others))})")
+        stale.extend(sorted(allowed - needed))
+    for a, b in stale:
+        print(f"allowed edge {a} -> {b} closes no cycle now: remove it from ALLOWED_EDGES")
     if cycles:
         print(f"{cycles} import cycle(s): make the modules import downwards only")
-        return 1
-    return 0
+    return 1 if cycles or stale else 0
 
 
 if __name__ == "__main__":
