@@ -22,6 +22,6 @@ done
 say "fetching crates"
 cargo fetch --locked 2>/dev/null || cargo fetch
 
-# A real SIP server (Kamailio, from Debian) for the SIP OPTIONS probe tests;
+# A real SIP server (Kamailio, from Debian) for the SIP OPTIONS health-check tests;
 # the tests start and stop their own instances on 127.0.0.1.
 bash scripts/sip-server.sh install

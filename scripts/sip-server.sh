@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A real SIP server (Kamailio) for the SIP OPTIONS probe tests.
+# A real SIP server (Kamailio) for the SIP OPTIONS health-check tests.
 #
 #   bash scripts/sip-server.sh install      # apt-get install kamailio, once
 #   bash scripts/sip-server.sh start PORT   # serve udp:127.0.0.1:PORT, wait until it answers

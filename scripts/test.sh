@@ -14,6 +14,9 @@ cargo fmt --all -- --check
 say "lints (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+say "module graph (no import cycles)"
+python3 scripts/check-module-cycles.py core/src native/src capi/src wasm/src
+
 # Before the workspace tests: it installs cbindgen and the C and C++
 # compilers the C ABI tests use, and checks the committed header.
 say "C ABI (generated header, C and C++ examples, the scenario corpus through C)"

@@ -158,15 +158,6 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The name of a result code as the header spells it, as in
- * `"CONTINUITY_CODE_STOPPED"`, for log lines; `"CONTINUITY_CODE_UNKNOWN"` for a
- * number that is no code.
- *
- * Ownership: the string is static. Do not free it.
- */
-const char *continuity_code_name(int32_t code);
-
-/**
  * Validates a bundle (JSON) and writes the report as JSON to
  * `*out_report_json`: the object `continuity validate --format json`
  * prints, byte for byte, less its `"file"` member — `bootstrap`,
@@ -413,6 +404,15 @@ ContinuityCode continuity_engine_now(const ContinuityEngine *engine, uint64_t *o
  * call; `out_json` is NULL or points to a writable `char *`.
  */
 ContinuityCode continuity_engine_status(const ContinuityEngine *engine, char **out_json);
+
+/**
+ * The name of a result code as the header spells it, as in
+ * `"CONTINUITY_CODE_STOPPED"`, for log lines; `"CONTINUITY_CODE_UNKNOWN"` for a
+ * number that is no code.
+ *
+ * Ownership: the string is static. Do not free it.
+ */
+const char *continuity_code_name(int32_t code);
 
 /**
  * The message of the last call on this thread that failed (returned a

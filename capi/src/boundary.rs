@@ -171,11 +171,11 @@ pub(crate) fn to_c_string(text: impl Into<Vec<u8>>) -> *mut c_char {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::continuity_last_error;
+    use crate::error;
 
     fn last_error() -> String {
-        // SAFETY: continuity_last_error returns a valid NUL-terminated string.
-        unsafe { CStr::from_ptr(continuity_last_error()) }
+        // SAFETY: last_error returns a valid NUL-terminated string.
+        unsafe { CStr::from_ptr(error::last_error()) }
             .to_string_lossy()
             .into_owned()
     }

@@ -1,7 +1,5 @@
 //! The result codes every function returns.
 
-use std::ffi::{CStr, c_char};
-
 /// What a call did: `CONTINUITY_CODE_OK` (0), `CONTINUITY_CODE_NONE` (1), or an
 /// error (negative).
 ///
@@ -63,21 +61,6 @@ impl ContinuityCode {
             .to_str()
             .expect("code names are ASCII literals")
     }
-}
-
-/// The name of a result code as the header spells it, as in
-/// `"CONTINUITY_CODE_STOPPED"`, for log lines; `"CONTINUITY_CODE_UNKNOWN"` for a
-/// number that is no code.
-///
-/// Ownership: the string is static. Do not free it.
-#[unsafe(no_mangle)]
-pub extern "C" fn continuity_code_name(code: i32) -> *const c_char {
-    const UNKNOWN: &CStr = c"CONTINUITY_CODE_UNKNOWN";
-    crate::boundary::catch(UNKNOWN.as_ptr(), || {
-        ContinuityCode::from_i32(code)
-            .map_or(UNKNOWN, ContinuityCode::c_name)
-            .as_ptr()
-    })
 }
 
 /// Derives, from the variant list of a `#[repr(i32)]` enum declared for

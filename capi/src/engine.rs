@@ -476,7 +476,7 @@ mod tests {
         let code = unsafe { continuity_engine_now(engine, &mut now) };
         assert_eq!(code, ContinuityCode::Internal);
         // SAFETY: continuity_last_error returns a valid NUL-terminated string.
-        let message = unsafe { std::ffi::CStr::from_ptr(crate::error::continuity_last_error()) }
+        let message = unsafe { std::ffi::CStr::from_ptr(crate::results::continuity_last_error()) }
             .to_string_lossy()
             .into_owned();
         assert!(

@@ -46,27 +46,14 @@ fn set_last_error(message: &str) {
     let _ = LAST_ERROR.try_with(|last| *last.borrow_mut() = Some(message));
 }
 
-/// The message of the last call on this thread that failed (returned a
-/// negative code): what went wrong, in which function, and how to fix it.
-///
-/// Never NULL: returns an empty string when no call has failed on this
-/// thread yet. Successful calls leave the message alone, so read it right
-/// after the call that failed.
-///
-/// Ownership and lifetime: the library owns the string; do not free it. It
-/// stays valid until the next failing call on the same thread (which
-/// replaces it) or until the thread exits; copy it to keep it longer. Each
-/// thread has its own last error, so a failure on one thread never changes
-/// another thread's message.
-#[unsafe(no_mangle)]
-pub extern "C" fn continuity_last_error() -> *const c_char {
-    crate::boundary::catch(c"".as_ptr(), || {
-        LAST_ERROR.with(|last| match &*last.borrow() {
-            // The pointer stays valid after the borrow ends: the CString's
-            // heap buffer moves only when a later failure replaces it, which
-            // is the lifetime documented above.
-            Some(message) => message.as_ptr(),
-            None => c"".as_ptr(),
-        })
+/// The thread's last error message, as a C string owned by the thread (an
+/// empty string when no call has failed on this thread yet).
+pub(crate) fn last_error() -> *const c_char {
+    LAST_ERROR.with(|last| match &*last.borrow() {
+        // The pointer stays valid after the borrow ends: the CString's
+        // heap buffer moves only when a later failure replaces it, which
+        // is the lifetime `continuity_last_error` documents.
+        Some(message) => message.as_ptr(),
+        None => c"".as_ptr(),
     })
 }

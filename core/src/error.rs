@@ -55,19 +55,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// A TOML error, located by line and column in `text`.
-    #[cfg(feature = "toml")]
-    pub(crate) fn from_toml(text: &str, err: &toml::de::Error) -> Error {
-        let (line, column) = err
-            .span()
-            .map_or((0, 0), |span| line_and_column(text, span.start));
-        Error::Parse {
-            line,
-            column,
-            message: err.message().trim_end().to_owned(),
-        }
-    }
-
     /// The errors (not warnings) of an [`Error::Invalid`], else nothing.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {

@@ -28,8 +28,9 @@ pub(crate) struct Value<'a> {
 pub(crate) enum Kind<'a> {
     Null,
     Bool(bool),
-    /// A number, as written (the grammar is checked).
-    Number(&'a str),
+    /// A number, as written (the grammar is checked); a TOML number as
+    /// Rust writes it (see `toml_tree`).
+    Number(Cow<'a, str>),
     String(Cow<'a, str>),
     Array(Vec<Value<'a>>),
     /// Members in the order written (a repeated key is kept twice).
@@ -113,7 +114,7 @@ impl<'a> Parser<'a> {
             Some(b'{') => self.object(depth)?,
             Some(b'[') => self.array(depth)?,
             Some(b'"') => Kind::String(self.string()?),
-            Some(b'-' | b'0'..=b'9') => Kind::Number(self.number()?),
+            Some(b'-' | b'0'..=b'9') => Kind::Number(Cow::Borrowed(self.number()?)),
             Some(_) if self.keyword("true") => Kind::Bool(true),
             Some(_) if self.keyword("false") => Kind::Bool(false),
             Some(_) if self.keyword("null") => Kind::Null,
@@ -414,7 +415,7 @@ impl<'t> Doc<'t> {
 
     /// A non-negative integer that fits in 64 bits.
     pub fn u64(&self, value: &Value<'_>) -> Result<u64, Error> {
-        match value.kind {
+        match &value.kind {
             Kind::Number(n) if is_integer(n) => n.parse().map_err(|_| {
                 self.error(value, format!("invalid value: integer `{n}`, expected u64"))
             }),
@@ -589,8 +590,8 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                Kind::Number("1"),
-                Kind::Number("-2.5e3"),
+                Kind::Number("1".into()),
+                Kind::Number("-2.5e3".into()),
                 Kind::Bool(true),
                 Kind::Bool(false),
                 Kind::Null

@@ -135,6 +135,8 @@ mod engine;
 mod error;
 mod json;
 pub mod scenario;
+#[cfg(feature = "toml")]
+mod toml_tree;
 pub mod trace;
 mod types;
 mod vocab;

@@ -33,6 +33,18 @@ wire_enum! {
     }
 }
 
+impl Service {
+    /// The name people use, for messages: `"SIP Server"`, `"Stat Server"`,
+    /// `"Configuration Server"`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Service::SipServer => "SIP Server",
+            Service::StatServer => "Stat Server",
+            Service::ConfigServer => "Configuration Server",
+        }
+    }
+}
+
 wire_enum! {
     /// A member of a high-availability pair.
     #[derive(PartialOrd, Ord)]
@@ -154,6 +166,11 @@ mod tests {
             let json = serde_json::to_string(&service).unwrap();
             assert_eq!(json, format!("\"{service}\""));
         }
+        let labels = Service::ALL.map(Service::label);
+        assert_eq!(
+            labels,
+            ["SIP Server", "Stat Server", "Configuration Server"]
+        );
         assert_eq!(
             serde_json::to_string(&Reason::EndpointTimeout).unwrap(),
             "\"endpoint-timeout\""

@@ -1085,4 +1085,61 @@ mod toml_bundles {
             Bundle::from_json(include_str!("../../tests/scenarios/bundles/two-site.json")).unwrap();
         assert_eq!(toml, corpus);
     }
+
+    /// The message of a bundle's error, without its location (a TOML and a
+    /// JSON text put the same field in different places).
+    fn message(result: Result<Bundle, Error>) -> String {
+        match result {
+            Err(Error::Parse {
+                line,
+                column,
+                message,
+            }) => {
+                assert!(line >= 1 && column >= 1, "{message} is located");
+                message
+            }
+            other => panic!("a parse error, not {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_malformed_field_gives_the_same_message_from_toml_as_from_json() {
+        for (toml, json) in [
+            (
+                "version = 1\n[person]\nname = 7\n",
+                r#"{"version": 1, "person": {"name": 7}}"#,
+            ),
+            ("version = 2\n", r#"{"version": 2}"#),
+            ("version = \"1\"\n", r#"{"version": "1"}"#),
+            (
+                "version = 1\n[[servers]]\nname = \"S\"\ntype = \"sip\"\n",
+                r#"{"version": 1, "servers": [{"name": "S", "type": "sip"}]}"#,
+            ),
+            (
+                "version = 1\n[[servers]]\nname = \"S\"\n",
+                r#"{"version": 1, "servers": [{"name": "S"}]}"#,
+            ),
+            (
+                "version = 1\nperson = 3\n",
+                r#"{"version": 1, "person": 3}"#,
+            ),
+            (
+                "version = 1\n[person]\nname = \"a\"\n[person.options.s]\nx = [1]\n",
+                r#"{"version": 1, "person": {"name": "a", "options": {"s": {"x": [1]}}}}"#,
+            ),
+            (
+                "version = 1\n[local]\nsites = [{ name = 1 }]\n",
+                r#"{"version": 1, "local": {"sites": [{"name": 1}]}}"#,
+            ),
+        ] {
+            let from_toml = message(Bundle::from_toml(toml));
+            assert_eq!(from_toml, message(Bundle::from_json(json)), "{toml}");
+        }
+        // And the TOML error is located at the field in the TOML text.
+        let err = Bundle::from_toml("version = 1\n[person]\nname = 7\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 3, column 8: invalid type: integer `7`, expected a string"
+        );
+    }
 }

@@ -1,30 +1,57 @@
-//! `continuity watch` and `continuity demo`: the engine live on real sockets.
+//! `continuity watch` and `continuity demo`: the engine live on real sockets;
+//! and what every command shares: exit statuses, warning lines.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use continuity_core::{Engine, Error, Output, Reason};
+use clap::Args;
+use continuity_core::{Diagnostic, Engine, Error, Output, Reason};
 use continuity_native::demo::{self, FakeSite};
 use continuity_native::files::load_bundle;
+use continuity_native::health::HealthSettings;
 use continuity_native::host::Endpoints;
 use continuity_native::live::{self, Event};
-use continuity_native::probe::ProbeSettings;
 use continuity_native::text::clock;
-
-use crate::{EXIT_BAD_INPUT, ProbeArgs, describe_warning};
 
 /// Exit status for a bundle that does not validate.
 const EXIT_INVALID: u8 = 1;
 
-pub fn watch(path: &Path, json: bool, seed: u64, args: &ProbeArgs) -> ExitCode {
-    let settings = ProbeSettings {
-        interval: Duration::from_millis(args.interval),
-        timeout: Duration::from_millis(args.timeout),
-        rise: args.rise,
-        fall: args.fall,
-    };
+/// Exit status for input that cannot be read or used.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// How `watch` checks servers (see `continuity watch --help`).
+#[derive(Args)]
+pub struct HealthArgs {
+    /// Time between two checks of one server, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    interval: u64,
+    /// How long one check may take before it counts as failed, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    timeout: u64,
+    /// Consecutive successes before a server counts as up.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    rise: u32,
+    /// Consecutive failures before a server counts as down.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    fall: u32,
+}
+
+impl HealthArgs {
+    /// The settings the flags give (not yet validated).
+    fn settings(&self) -> HealthSettings {
+        HealthSettings {
+            interval: Duration::from_millis(self.interval),
+            timeout: Duration::from_millis(self.timeout),
+            rise: self.rise,
+            fall: self.fall,
+        }
+    }
+}
+
+pub fn watch(path: &Path, json: bool, seed: u64, args: &HealthArgs) -> ExitCode {
+    let settings = args.settings();
     if let Err(err) = settings.validate() {
         eprintln!("error: {err}");
         return ExitCode::from(EXIT_BAD_INPUT);
@@ -94,10 +121,18 @@ pub fn watch(path: &Path, json: bool, seed: u64, args: &ProbeArgs) -> ExitCode {
     }
 }
 
-/// Says on standard error what will be probed, and what cannot be.
-fn describe_endpoints(endpoints: &Endpoints, settings: &ProbeSettings) {
+/// `warning: FILE: [code] object …: message`, for a warning about `path`.
+pub fn describe_warning(path: &Path, warning: &Diagnostic) -> String {
+    let text = warning.to_string();
+    // The diagnostic says `warning[code] …`; the prefix already says warning.
+    let text = text.strip_prefix("warning").unwrap_or(&text);
+    format!("warning: {}: {text}", path.display())
+}
+
+/// Says on standard error what will be checked, and what cannot be.
+fn describe_endpoints(endpoints: &Endpoints, settings: &HealthSettings) {
     eprintln!(
-        "probing every {} ms (timeout {} ms; up after {}, down after {} in a row):",
+        "checking every {} ms (timeout {} ms; up after {}, down after {} in a row):",
         settings.interval.as_millis(),
         settings.timeout.as_millis(),
         settings.rise,
@@ -116,10 +151,10 @@ fn describe_endpoints(endpoints: &Endpoints, settings: &ProbeSettings) {
             eprintln!("  {site}: sip {}", targets.sip.join(", "));
         }
     }
-    if !endpoints.unprobed.is_empty() {
+    if !endpoints.unmonitored.is_empty() {
         eprintln!(
-            "  not probed (no `address`, or no site): {} — their services never come up here",
-            endpoints.unprobed.join(", ")
+            "  not checked (no `address`, or no site): {} — their services never come up here",
+            endpoints.unmonitored.join(", ")
         );
     }
 }
@@ -183,12 +218,12 @@ async fn run_demo(json: bool) -> ExitCode {
     let bundle = demo::bundle(&a, &b);
     let endpoints = Endpoints::from_bundle(&bundle);
     let engine = Engine::new(bundle, 7).expect("the demo bundle validates");
-    let settings = demo::probe_settings();
+    let settings = demo::health_settings();
     say(
         json,
         &format!(
             "Two sites on 127.0.0.1, {} sockets each (SIP, Stat and Configuration Server pairs, a SIP responder).\n\
-             The desktop prefers SiteA; site timeout 3 s, restore hold-down 3 s; probes every {} ms, down after {} misses.\n\
+             The desktop prefers SiteA; site timeout 3 s, restore hold-down 3 s; servers checked every {} ms, down after {} misses.\n\
              SiteA goes dark at {}, comes back at {}; the demo ends at {}.\n",
             a.sockets(),
             settings.interval.as_millis(),

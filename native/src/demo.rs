@@ -6,14 +6,14 @@
 //! application (primary and backup) and a UDP socket answering SIP OPTIONS
 //! for the SIP Server. The desktop is the real engine in the tokio
 //! [`Driver`](crate::driver::Driver), its commands carried out by the
-//! [`ProbeHost`](crate::host::ProbeHost) — the same code as
+//! [`CommandHost`](crate::host::CommandHost) — the same code as
 //! `continuity watch` — with timeouts shortened so the story takes seconds:
 //!
 //! | at | what happens |
 //! |---|---|
 //! | 0 s | the desktop starts on Site A (preferred) |
 //! | [`KILL_AT`] | Site A goes dark: every one of its sockets closes |
-//! | + probes' fall count | links and SIP registration lost: switchover pending |
+//! | + health checks' fall count | links and SIP registration lost: switchover pending |
 //! | + site timeout | switched to Site B |
 //! | [`RESTORE_AT`] | Site A is back on the same ports |
 //! | + hold-down + spread | switched back to Site A (auto-restore) |
@@ -27,7 +27,7 @@ use serde_json::json;
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::task::JoinHandle;
 
-use crate::probe;
+use crate::health;
 
 /// When Site A goes dark.
 pub const KILL_AT: Duration = Duration::from_secs(5);
@@ -36,9 +36,9 @@ pub const RESTORE_AT: Duration = Duration::from_secs(14);
 /// When the demo ends.
 pub const END_AT: Duration = Duration::from_secs(24);
 
-/// The probes the demo runs: fast, so losses show within a second.
-pub fn probe_settings() -> probe::ProbeSettings {
-    probe::ProbeSettings {
+/// The health checks the demo runs: fast, so losses show within a second.
+pub fn health_settings() -> health::HealthSettings {
+    health::HealthSettings {
         interval: Duration::from_millis(250),
         timeout: Duration::from_millis(200),
         rise: 1,
@@ -126,14 +126,14 @@ impl FakeSite {
     fn serve(&mut self, listeners: Vec<TcpListener>, sip: UdpSocket) {
         for listener in listeners {
             self.running.push(tokio::spawn(async move {
-                // Accept and hang up: the connect probe needs the handshake only.
+                // Accept and hang up: the connect check needs the handshake only.
                 while let Ok((stream, _)) = listener.accept().await {
                     drop(stream);
                 }
             }));
         }
         self.running.push(tokio::spawn(async move {
-            let _ = probe::serve_options(sip).await;
+            let _ = health::serve_options(sip).await;
         }));
     }
 

@@ -3,7 +3,7 @@
 //! [`Driver::spawn`] moves the engine into a task that waits, with one
 //! `select!`, on three things: the input channel (inputs from the
 //! application: `start`, interactions, manual switches, new configuration…),
-//! the probe channel (health reports from [`probe`](crate::probe) monitors or
+//! the health channel (reports from [`health`](crate::health) monitors or
 //! from your own SIP stack, turned into `link_*`, `endpoint_*` and
 //! `probe_result` inputs), and one pinned [`sleep_until`] re-armed from
 //! [`Engine::poll_timeout`]. Every output goes, in order and with the engine
@@ -28,7 +28,7 @@
 //!
 //! # Shutdown
 //!
-//! [`Driver::shutdown`] handles every input and probe report accepted so far,
+//! [`Driver::shutdown`] handles every input and health report accepted so far,
 //! then `stop` (the engine unregisters the endpoint and disconnects), sends
 //! the resulting outputs, ends the [`Outputs`] stream and gives the engine
 //! back. Dropping every [`Driver`] and [`InputSender`] does the same without
@@ -73,7 +73,7 @@ use tokio::time::{Instant, sleep_until};
 /// What a health report is about; the driver turns a report into the
 /// matching engine input.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ProbeKey {
+pub enum HealthKey {
     /// The connection to one member of a site's service:
     /// alive → `link_up`, dead → `link_down`.
     Link {
@@ -91,48 +91,48 @@ pub enum ProbeKey {
         site: Name,
     },
     /// The answer to the engine's `probe {site}` command: `probe_result`.
-    Restore {
+    Probe {
         /// The probed site.
         site: Name,
     },
 }
 
-impl ProbeKey {
+impl HealthKey {
     /// The engine input that reports this key as `alive` or not.
     pub fn input(&self, alive: bool) -> Input {
         match self.clone() {
-            ProbeKey::Link {
+            HealthKey::Link {
                 site,
                 service,
                 member,
             } => Input::link(alive, site, service, member),
-            ProbeKey::Endpoint { site } if alive => Input::EndpointRegistered { site },
-            ProbeKey::Endpoint { site } => Input::EndpointUnregistered { site },
-            ProbeKey::Restore { site } => Input::ProbeResult { site, ok: alive },
+            HealthKey::Endpoint { site } if alive => Input::EndpointRegistered { site },
+            HealthKey::Endpoint { site } => Input::EndpointUnregistered { site },
+            HealthKey::Probe { site } => Input::ProbeResult { site, ok: alive },
         }
     }
 }
 
-impl fmt::Display for ProbeKey {
+impl fmt::Display for HealthKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ProbeKey::Link {
+            HealthKey::Link {
                 site,
                 service,
                 member,
             } => write!(f, "{site} {service} {member}"),
-            ProbeKey::Endpoint { site } => write!(f, "{site} SIP endpoint"),
-            ProbeKey::Restore { site } => write!(f, "{site} restore probe"),
+            HealthKey::Endpoint { site } => write!(f, "{site} SIP endpoint"),
+            HealthKey::Probe { site } => write!(f, "probe of {site}"),
         }
     }
 }
 
 /// One health report: `key` was found alive or dead.
-pub type ProbeReport = (ProbeKey, bool);
+pub type HealthReport = (HealthKey, bool);
 
-/// How many probe reports may wait for the driver before a probe's `send`
-/// waits in turn.
-pub const PROBE_QUEUE: usize = 256;
+/// How many health reports may wait for the driver before a sender's
+/// `send` waits in turn.
+pub const HEALTH_QUEUE: usize = 256;
 
 /// The driver is gone: it was shut down, or its task ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,8 +175,8 @@ impl std::error::Error for ShutdownError {
 pub struct DriverStats {
     /// Inputs handled from the input channel.
     pub inputs: u64,
-    /// Reports handled from the probe channel.
-    pub probe_reports: u64,
+    /// Reports handled from the health channel.
+    pub health_reports: u64,
     /// Times the timer woke the task to handle a deadline.
     pub timer_wakeups: u64,
 }
@@ -184,7 +184,7 @@ pub struct DriverStats {
 #[derive(Default)]
 struct Counters {
     inputs: AtomicU64,
-    probe_reports: AtomicU64,
+    health_reports: AtomicU64,
     timer_wakeups: AtomicU64,
 }
 
@@ -196,7 +196,7 @@ impl Counters {
     fn snapshot(&self) -> DriverStats {
         DriverStats {
             inputs: self.inputs.load(Ordering::Relaxed),
-            probe_reports: self.probe_reports.load(Ordering::Relaxed),
+            health_reports: self.health_reports.load(Ordering::Relaxed),
             timer_wakeups: self.timer_wakeups.load(Ordering::Relaxed),
         }
     }
@@ -231,7 +231,7 @@ impl InputSender {
 pub struct Driver {
     origin: Instant,
     inputs: InputSender,
-    probes: mpsc::Sender<ProbeReport>,
+    health: mpsc::Sender<HealthReport>,
     status: watch::Receiver<Status>,
     counters: Arc<Counters>,
     task: JoinHandle<Engine>,
@@ -249,7 +249,7 @@ impl Driver {
     /// Outside a tokio runtime (as [`tokio::spawn`] does).
     pub fn spawn(engine: Engine) -> (Driver, Outputs) {
         let (messages, message_rx) = mpsc::unbounded_channel();
-        let (probes, probe_rx) = mpsc::channel(PROBE_QUEUE);
+        let (health, health_rx) = mpsc::channel(HEALTH_QUEUE);
         let (output_tx, output_rx) = mpsc::unbounded_channel();
         let (status_tx, status) = watch::channel(engine.status());
         let counters = Arc::new(Counters::default());
@@ -258,10 +258,10 @@ impl Driver {
             engine,
             origin,
             messages: message_rx,
-            probes: probe_rx,
-            // The task keeps one sender so the probe channel never closes
+            health: health_rx,
+            // The task keeps one sender so the health channel never closes
             // under it while the driver lives.
-            _probe_sender: probes.clone(),
+            _health_sender: health.clone(),
             outputs: output_tx,
             status: status_tx,
             counters: Arc::clone(&counters),
@@ -270,7 +270,7 @@ impl Driver {
         let driver = Driver {
             origin,
             inputs: InputSender { messages },
-            probes,
+            health,
             status,
             counters,
             task,
@@ -297,10 +297,11 @@ impl Driver {
         self.inputs.clone()
     }
 
-    /// A sender for health reports: give it to probe monitors. Reports are
+    /// A sender for health reports: give it to health monitors (or a
+    /// [`CommandHost`](crate::host::CommandHost)). Reports are
     /// handled in the order they arrive, interleaved with inputs.
-    pub fn probe_sender(&self) -> mpsc::Sender<ProbeReport> {
-        self.probes.clone()
+    pub fn health_sender(&self) -> mpsc::Sender<HealthReport> {
+        self.health.clone()
     }
 
     /// The engine's status, updated after every event that changes it.
@@ -329,7 +330,7 @@ impl Driver {
 
     /// Stops the engine cleanly and gives it back.
     ///
-    /// Every input and probe report accepted before this call is handled
+    /// Every input and health report accepted before this call is handled
     /// first, then `stop`; all outputs reach the [`Outputs`] stream, which
     /// then ends.
     ///
@@ -384,8 +385,8 @@ struct Task {
     engine: Engine,
     origin: Instant,
     messages: mpsc::UnboundedReceiver<Message>,
-    probes: mpsc::Receiver<ProbeReport>,
-    _probe_sender: mpsc::Sender<ProbeReport>,
+    health: mpsc::Receiver<HealthReport>,
+    _health_sender: mpsc::Sender<HealthReport>,
     outputs: mpsc::UnboundedSender<Emitted>,
     status: watch::Sender<Status>,
     counters: Arc<Counters>,
@@ -394,7 +395,7 @@ struct Task {
 /// How an event woke the task.
 enum Event {
     Message(Option<Message>),
-    Probe(ProbeReport),
+    Health(HealthReport),
     /// The deadline at this engine time came.
     Deadline(Millis),
 }
@@ -412,12 +413,12 @@ impl Task {
             let event = tokio::select! {
                 biased;
                 message = self.messages.recv() => Event::Message(message),
-                Some(report) = self.probes.recv() => Event::Probe(report),
+                Some(report) = self.health.recv() => Event::Health(report),
                 () = &mut sleep, if deadline.is_some() => Event::Deadline(deadline.unwrap_or_default()),
             };
             match event {
                 Event::Message(Some(Message::Input(input))) => self.input(input),
-                Event::Probe(report) => self.probe(report),
+                Event::Health(report) => self.health_report(report),
                 Event::Deadline(at) => {
                     Counters::bump(&self.counters.timer_wakeups);
                     // The timer never fires early, but the clock is read in
@@ -452,8 +453,8 @@ impl Task {
         self.engine.handle_input(input, self.now());
     }
 
-    fn probe(&mut self, (key, alive): ProbeReport) {
-        Counters::bump(&self.counters.probe_reports);
+    fn health_report(&mut self, (key, alive): HealthReport) {
+        Counters::bump(&self.counters.health_reports);
         self.engine.handle_input(key.input(alive), self.now());
     }
 
@@ -476,15 +477,15 @@ impl Task {
     /// Shutdown: everything already accepted, then `stop`.
     fn finish(&mut self) {
         self.messages.close();
-        self.probes.close();
+        self.health.close();
         while let Ok(message) = self.messages.try_recv() {
             if let Message::Input(input) = message {
                 self.input(input);
                 self.publish();
             }
         }
-        while let Ok(report) = self.probes.try_recv() {
-            self.probe(report);
+        while let Ok(report) = self.health.try_recv() {
+            self.health_report(report);
             self.publish();
         }
         self.engine.handle_stop(self.now());

@@ -1,10 +1,10 @@
-//! A host that carries out the engine's commands by probing real servers.
+//! A host that carries out the engine's commands by checking real servers.
 //!
 //! A thick client normally carries out `connect {site}` by opening its
 //! T-Lib, Stat Server and Configuration Server connections, and
 //! `register_endpoint {site}` through its SIP stack; then it reports what
-//! happens to those connections as inputs. [`ProbeHost`] does the same with
-//! health probes instead of real sessions, which is what `continuity watch`
+//! happens to those connections as inputs. [`CommandHost`] does the same with
+//! health checks instead of real sessions, which is what `continuity watch`
 //! and `continuity demo` run, and what a desktop can use for servers it does
 //! not hold a connection to:
 //!
@@ -29,8 +29,8 @@ use continuity_core::{Bundle, Member, Name, Output, Service};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::driver::{ProbeKey, ProbeReport};
-use crate::probe::{self, ProbeSettings};
+use crate::driver::{HealthKey, HealthReport};
+use crate::health::{self, HealthSettings};
 
 /// Where one service member of a site is reached.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub struct LinkEndpoint {
     pub address: String,
 }
 
-/// What can be probed at one site.
+/// What can be checked at one site.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SiteEndpoints {
     /// Server connections, in bundle order.
@@ -56,18 +56,18 @@ pub struct SiteEndpoints {
     pub config_servers: [Option<String>; 2],
 }
 
-/// Every probe target a bundle names, by site.
+/// Every health-check target a bundle names, by site.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Endpoints {
     /// Sites by name.
     pub sites: BTreeMap<Name, SiteEndpoints>,
     /// Server applications that have no `address` (or no site), by name:
-    /// their links are never reported.
-    pub unprobed: Vec<String>,
+    /// nothing monitors them, so their links are never reported.
+    pub unmonitored: Vec<String>,
 }
 
 impl Endpoints {
-    /// Reads the probe targets of `bundle`.
+    /// Reads the health-check targets of `bundle`.
     ///
     /// A server belongs to a site by its `disaster-recovery.site` (or its
     /// primary's), or, in the agent-desktop dialect, by being connected to
@@ -91,7 +91,7 @@ impl Endpoints {
             let Some(site) = site_of_server(bundle, server)
                 .or_else(|| desktop_site(bundle, primary.unwrap_or(server)))
             else {
-                endpoints.unprobed.push(server.name.clone());
+                endpoints.unmonitored.push(server.name.clone());
                 continue;
             };
             let member = if primary.is_some() {
@@ -99,11 +99,7 @@ impl Endpoints {
             } else {
                 Member::Primary
             };
-            let service = match server.kind {
-                continuity_core::config::ServerType::SipServer => Service::SipServer,
-                continuity_core::config::ServerType::StatServer => Service::StatServer,
-                continuity_core::config::ServerType::ConfigServer => Service::ConfigServer,
-            };
+            let service = server.kind;
             let site: Name = site.into();
             let entry = endpoints.sites.entry(site.clone()).or_default();
             match &server.address {
@@ -113,7 +109,7 @@ impl Endpoints {
                     server: server.name.clone(),
                     address: address.clone(),
                 }),
-                None => endpoints.unprobed.push(server.name.clone()),
+                None => endpoints.unmonitored.push(server.name.clone()),
             }
             if let Some(address) = &server.sip_address {
                 sip.push((site, member, address.clone()));
@@ -148,7 +144,7 @@ fn desktop_site(
     })
 }
 
-/// A probe monitor running for a key, stopped when dropped.
+/// A health monitor running for a key, stopped when dropped.
 struct Running(JoinHandle<()>);
 
 impl Drop for Running {
@@ -157,7 +153,7 @@ impl Drop for Running {
     }
 }
 
-/// What one of the host's probes checks.
+/// What one of the host's checks connects to: a TCP address, or SIP addresses.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum HostCheck {
     Tcp(String),
@@ -166,16 +162,16 @@ enum HostCheck {
 
 impl HostCheck {
     /// One check: alive or not.
-    async fn check(&self, settings: &ProbeSettings) -> bool {
+    async fn check(&self, settings: &HealthSettings) -> bool {
         match self {
-            HostCheck::Tcp(address) => probe::tcp_check(address, settings.timeout).await.is_ok(),
+            HostCheck::Tcp(address) => health::tcp_check(address, settings.timeout).await.is_ok(),
             HostCheck::Sip(addresses) => {
                 // All at once, within one timeout: alive if any answers.
                 let mut checks = tokio::task::JoinSet::new();
                 for address in addresses.clone() {
                     let timeout = settings.timeout;
                     checks
-                        .spawn(async move { probe::sip_options(&address, timeout).await.is_ok() });
+                        .spawn(async move { health::sip_options(&address, timeout).await.is_ok() });
                 }
                 while let Some(answered) = checks.join_next().await {
                     if answered.unwrap_or(false) {
@@ -188,25 +184,25 @@ impl HostCheck {
     }
 }
 
-/// Carries out the engine's commands with health probes (see the module
-/// documentation), reporting on a probe channel: give it
-/// [`Driver::probe_sender`](crate::driver::Driver::probe_sender), or a
+/// Carries out the engine's commands with health checks (see the module
+/// documentation), reporting on a health channel: give it
+/// [`Driver::health_sender`](crate::driver::Driver::health_sender), or a
 /// channel of your own that you forward.
-pub struct ProbeHost {
+pub struct CommandHost {
     endpoints: Endpoints,
-    settings: ProbeSettings,
-    reports: mpsc::Sender<ProbeReport>,
-    monitors: BTreeMap<Name, Vec<(ProbeKey, HostCheck, Running)>>,
+    settings: HealthSettings,
+    reports: mpsc::Sender<HealthReport>,
+    monitors: BTreeMap<Name, Vec<(HealthKey, HostCheck, Running)>>,
 }
 
-impl ProbeHost {
-    /// A host probing `endpoints` with `settings`, reporting to `reports`.
+impl CommandHost {
+    /// A host checking `endpoints` with `settings`, reporting to `reports`.
     pub fn new(
         endpoints: Endpoints,
-        settings: ProbeSettings,
-        reports: mpsc::Sender<ProbeReport>,
-    ) -> ProbeHost {
-        ProbeHost {
+        settings: HealthSettings,
+        reports: mpsc::Sender<HealthReport>,
+    ) -> CommandHost {
+        CommandHost {
             endpoints,
             settings,
             reports,
@@ -214,20 +210,20 @@ impl ProbeHost {
         }
     }
 
-    /// What the host probes.
+    /// What the host checks.
     pub fn endpoints(&self) -> &Endpoints {
         &self.endpoints
     }
 
     /// Carries out `output` if it is a command; notices need nothing.
     ///
-    /// Must be called from within a tokio runtime: probes run as tasks.
+    /// Must be called from within a tokio runtime: checks run as tasks.
     pub fn carry_out(&mut self, output: &Output) {
         match output {
             Output::Connect { site } => {
                 let links = self.site(site).links.clone();
                 for link in links {
-                    let key = ProbeKey::Link {
+                    let key = HealthKey::Link {
                         site: site.clone(),
                         service: link.service,
                         member: link.member,
@@ -236,10 +232,10 @@ impl ProbeHost {
                 }
             }
             Output::Disconnect { site } => {
-                self.stop(site, |key| matches!(key, ProbeKey::Link { .. }))
+                self.stop(site, |key| matches!(key, HealthKey::Link { .. }))
             }
             Output::RegisterEndpoint { site } => {
-                let key = ProbeKey::Endpoint { site: site.clone() };
+                let key = HealthKey::Endpoint { site: site.clone() };
                 match self.sip_target(site) {
                     Some(target) => self.monitor(site, key, target),
                     // Nothing to watch the registration with: take it as
@@ -249,7 +245,7 @@ impl ProbeHost {
                 }
             }
             Output::UnregisterEndpoint { site } => {
-                self.stop(site, |key| matches!(key, ProbeKey::Endpoint { .. }));
+                self.stop(site, |key| matches!(key, HealthKey::Endpoint { .. }));
             }
             Output::Probe { site } => {
                 let target = self.sip_target(site).or_else(|| {
@@ -257,7 +253,7 @@ impl ProbeHost {
                     let sip = links.iter().find(|l| l.service == Service::SipServer)?;
                     Some(HostCheck::Tcp(sip.address.clone()))
                 });
-                let key = ProbeKey::Restore { site: site.clone() };
+                let key = HealthKey::Probe { site: site.clone() };
                 match target {
                     Some(target) => self.once(key, target),
                     // Nothing to probe: the site cannot be shown healthy.
@@ -265,7 +261,7 @@ impl ProbeHost {
                 }
             }
             Output::Recheck { site } => {
-                let running: Vec<(ProbeKey, HostCheck)> = self
+                let running: Vec<(HealthKey, HostCheck)> = self
                     .monitors
                     .get(site)
                     .into_iter()
@@ -279,7 +275,7 @@ impl ProbeHost {
             Output::ConnectConfigServer { site, member } => {
                 let index = usize::from(*member == Member::Backup);
                 let address = self.site(site).config_servers[index].clone();
-                let key = ProbeKey::Link {
+                let key = HealthKey::Link {
                     site: site.clone(),
                     service: Service::ConfigServer,
                     member: *member,
@@ -306,7 +302,7 @@ impl ProbeHost {
         }
     }
 
-    /// Stops every probe.
+    /// Stops every health monitor.
     pub fn stop_all(&mut self) {
         self.monitors.clear();
     }
@@ -320,7 +316,7 @@ impl ProbeHost {
         (!sip.is_empty()).then_some(HostCheck::Sip(sip))
     }
 
-    fn monitor(&mut self, site: &Name, key: ProbeKey, target: HostCheck) {
+    fn monitor(&mut self, site: &Name, key: HealthKey, target: HostCheck) {
         let running = self.monitors.entry(site.clone()).or_default();
         running.retain(|(k, _, _)| *k != key);
         let task = {
@@ -330,7 +326,7 @@ impl ProbeHost {
                 self.settings.clone(),
                 self.reports.clone(),
             );
-            probe::spawn_monitor(settings.clone(), key, reports, move || {
+            health::spawn_monitor(settings.clone(), key, reports, move || {
                 let (target, settings) = (target.clone(), settings.clone());
                 async move { target.check(&settings).await }
             })
@@ -338,14 +334,14 @@ impl ProbeHost {
         running.push((key, target, Running(task)));
     }
 
-    fn stop(&mut self, site: &str, which: impl Fn(&ProbeKey) -> bool) {
+    fn stop(&mut self, site: &str, which: impl Fn(&HealthKey) -> bool) {
         if let Some(running) = self.monitors.get_mut(site) {
             running.retain(|(key, _, _)| !which(key));
         }
     }
 
     /// One check now, reported whatever its result.
-    fn once(&self, key: ProbeKey, target: HostCheck) {
+    fn once(&self, key: HealthKey, target: HostCheck) {
         let (reports, settings) = (self.reports.clone(), self.settings.clone());
         tokio::spawn(async move {
             let alive = target.check(&settings).await;
@@ -353,7 +349,7 @@ impl ProbeHost {
         });
     }
 
-    fn report_now(&self, key: ProbeKey, alive: bool) {
+    fn report_now(&self, key: HealthKey, alive: bool) {
         let reports = self.reports.clone();
         tokio::spawn(async move {
             let _ = reports.send((key, alive)).await;

@@ -1,12 +1,14 @@
 //! Native host for the Continuity failover engine: what thick clients link
 //! and what the `continuity` command-line tool runs.
 //!
-//! - [`driver`]: the engine in a tokio task, in real time — inputs and probe
+//! - [`driver`]: the engine in a tokio task, in real time — inputs and health
 //!   reports in, outputs out as a stream, status on a watch channel.
-//! - [`probe`]: health probes (TCP connect, SIP OPTIONS over UDP) and
-//!   rise/fall monitors that turn real endpoints into link and probe inputs.
-//! - [`host`]: [`host::ProbeHost`], which carries out the engine's commands
-//!   with those probes, at the addresses a bundle gives.
+//! - [`health`]: health checks (TCP connect, SIP OPTIONS over UDP) and
+//!   rise/fall monitors that turn real endpoints into link, endpoint and
+//!   `probe_result` inputs.
+//! - [`host`]: [`host::CommandHost`], which carries out the engine's commands
+//!   (`connect`, `register_endpoint`, `probe`, …) with those checks, at the
+//!   addresses a bundle gives.
 //! - [`live`]: the loop behind `continuity watch` and `continuity demo`.
 //! - [`demo`]: two fake sites on loopback for `continuity demo`.
 //! - [`files`], [`report`], [`text`]: reading bundles and scenarios from
@@ -20,9 +22,9 @@
 pub mod demo;
 pub mod driver;
 pub mod files;
+pub mod health;
 pub mod host;
 pub mod live;
-pub mod probe;
 pub mod report;
 pub mod text;
 

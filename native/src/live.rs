@@ -2,7 +2,7 @@
 //! `continuity watch` and `continuity demo`.
 //!
 //! [`run`] spawns a [`Driver`], carries out its commands with a
-//! [`ProbeHost`], hands every probe report to the engine and every event to
+//! [`CommandHost`], hands every health report to the engine and every event to
 //! a callback (to print it), until `stop` completes; then it shuts the
 //! driver down, so the final `stop` commands are carried out and shown too.
 
@@ -12,15 +12,15 @@ use continuity_core::{Emitted, Engine, Input, Millis, trace};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use crate::driver::{Driver, PROBE_QUEUE, ShutdownError};
-use crate::host::{Endpoints, ProbeHost};
-use crate::probe::ProbeSettings;
+use crate::driver::{Driver, HEALTH_QUEUE, ShutdownError};
+use crate::health::HealthSettings;
+use crate::host::{CommandHost, Endpoints};
 use crate::text::{clock, describe_input, describe_output};
 
 /// Something that happened during a live run.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
-    /// A probe result handed to the engine as an input, at engine time `at`.
+    /// A health report handed to the engine as an input, at engine time `at`.
     Input {
         /// Engine time, in milliseconds since the run started.
         at: Millis,
@@ -78,7 +78,7 @@ impl Event {
     }
 }
 
-/// Runs `engine` live: starts it, probes what its commands ask for, reports
+/// Runs `engine` live: starts it, checks what its commands ask for, reports
 /// every event to `on_event`, and shuts down cleanly when `stop` completes
 /// (the engine's `stop` commands are carried out and reported before this
 /// returns). Gives the engine back.
@@ -89,14 +89,14 @@ impl Event {
 pub async fn run(
     engine: Engine,
     endpoints: Endpoints,
-    settings: ProbeSettings,
+    settings: HealthSettings,
     mut on_event: impl FnMut(&Event),
     stop: impl Future<Output = ()>,
 ) -> Result<Engine, ShutdownError> {
     let (driver, mut outputs) = Driver::spawn(engine);
-    let (reports_tx, mut reports) = mpsc::channel(PROBE_QUEUE);
-    let mut host = ProbeHost::new(endpoints, settings, reports_tx);
-    let probes = driver.probe_sender();
+    let (reports_tx, mut reports) = mpsc::channel(HEALTH_QUEUE);
+    let mut host = CommandHost::new(endpoints, settings, reports_tx);
+    let health = driver.health_sender();
     // Before start: an input sent to a running driver is always accepted.
     let _ = driver.send(Input::Start);
     tokio::pin!(stop);
@@ -111,7 +111,7 @@ pub async fn run(
             },
             Some((key, alive)) = reports.recv() => {
                 on_event(&Event::Input { at: driver.now(), input: key.input(alive) });
-                if probes.send((key, alive)).await.is_err() {
+                if health.send((key, alive)).await.is_err() {
                     break;
                 }
             }
@@ -119,7 +119,7 @@ pub async fn run(
         }
     }
     host.stop_all();
-    drop(probes);
+    drop(health);
     let engine = driver.shutdown().await?;
     // The outputs of everything accepted before shutdown, `stop`'s last.
     while let Some(line) = outputs.next().await {

@@ -4,16 +4,15 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use continuity_core::{Diagnostic, Entry, trace};
+use clap::{Parser, Subcommand, ValueEnum};
+use continuity_core::{Entry, trace};
 use continuity_native::files::{FileError, FileErrorKind, load_bundle, load_scenario};
 use continuity_native::report::Report;
 use continuity_native::text;
 
-mod commands;
+use crate::commands::{EXIT_BAD_INPUT, HealthArgs, describe_warning};
 
-/// Exit status for input that cannot be read or used.
-const EXIT_BAD_INPUT: u8 = 2;
+mod commands;
 
 #[derive(Parser)]
 #[command(
@@ -47,7 +46,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Jsonl)]
         format: Format,
     },
-    /// Probe the servers a bundle names and show the engine's decisions live.
+    /// Check the servers a bundle names (TCP connect, SIP OPTIONS) and show the engine's decisions live.
     ///
     /// Every server application with an `address` (`host:port`) is probed
     /// with TCP connects while the desktop is connected to its site, and
@@ -61,14 +60,14 @@ enum Command {
         /// The bundle file (`.json`, or `.toml`).
         bundle: PathBuf,
         /// Print JSON Lines: `{"at": …, "output": {…}}` as in a trace, and
-        /// `{"at": …, "input": {…}}` for what the probes found.
+        /// `{"at": …, "input": {…}}` for what the health checks found.
         #[arg(long)]
         json: bool,
         /// The engine's seed (it spreads switchbacks and backoff).
         #[arg(long, default_value_t = 7)]
         seed: u64,
         #[command(flatten)]
-        probes: ProbeArgs,
+        health: HealthArgs,
     },
     /// Run a two-site environment on loopback, kill Site A, and watch the
     /// desktop switch over and back (about 25 seconds).
@@ -77,23 +76,6 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-}
-
-/// How `watch` probes (see `continuity watch --help`).
-#[derive(Args)]
-struct ProbeArgs {
-    /// Time between two checks of one server, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 2000)]
-    interval: u64,
-    /// How long one check may take before it counts as failed, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 1000)]
-    timeout: u64,
-    /// Consecutive successes before a server counts as up.
-    #[arg(long, value_name = "N", default_value_t = 2)]
-    rise: u32,
-    /// Consecutive failures before a server counts as down.
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    fall: u32,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -117,8 +99,8 @@ fn main() -> ExitCode {
             bundle,
             json,
             seed,
-            probes,
-        } => commands::watch(&bundle, json, seed, &probes),
+            health,
+        } => commands::watch(&bundle, json, seed, &health),
         Command::Demo { json } => commands::demo(json),
     }
 }
@@ -178,12 +160,4 @@ fn simulate(path: &std::path::Path, format: Format) -> ExitCode {
             ExitCode::from(EXIT_BAD_INPUT)
         }
     }
-}
-
-/// `warning: FILE: [code] object …: message`, for a warning about `path`.
-fn describe_warning(path: &std::path::Path, warning: &Diagnostic) -> String {
-    let text = warning.to_string();
-    // The diagnostic says `warning[code] …`; the prefix already says warning.
-    let text = text.strip_prefix("warning").unwrap_or(&text);
-    format!("warning: {}: {text}", path.display())
 }

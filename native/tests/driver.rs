@@ -9,7 +9,7 @@ use std::time::Duration;
 use continuity_core::{
     Bundle, Emitted, Engine, Input, Member, Millis, Output, Phase, Scenario, Service, Step, trace,
 };
-use continuity_native::driver::{Closed, Driver, Outputs, ProbeKey};
+use continuity_native::driver::{Closed, Driver, HealthKey, Outputs};
 use continuity_native::files::load_scenario;
 use tokio::runtime::Runtime;
 use tokio::time::{Instant, sleep_until};
@@ -180,18 +180,18 @@ fn a_lost_sip_server_pair_switches_at_exactly_t_plus_the_site_timeout() {
         // workspace.json leaves disaster-recovery.timeout at its default, 60 s.
         let timeout: Millis = 60_000;
         driver.send(Input::Start).unwrap();
-        let probes = driver.probe_sender();
+        let health = driver.health_sender();
         for service in [
             Service::SipServer,
             Service::StatServer,
             Service::ConfigServer,
         ] {
-            let key = ProbeKey::Link {
+            let key = HealthKey::Link {
                 site: "SiteA".into(),
                 service,
                 member: Member::Primary,
             };
-            probes.send((key, true)).await.unwrap();
+            health.send((key, true)).await.unwrap();
         }
         driver
             .send(Input::EndpointRegistered {
@@ -205,12 +205,12 @@ fn a_lost_sip_server_pair_switches_at_exactly_t_plus_the_site_timeout() {
             .unwrap();
 
         sleep_until(origin + Duration::from_millis(12_000)).await;
-        let down = ProbeKey::Link {
+        let down = HealthKey::Link {
             site: "SiteA".into(),
             service: Service::SipServer,
             member: Member::Primary,
         };
-        probes.send((down, false)).await.unwrap();
+        health.send((down, false)).await.unwrap();
 
         let switched = loop {
             let line = outputs.next().await.unwrap();

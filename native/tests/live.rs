@@ -1,4 +1,4 @@
-//! The engine live on real loopback sockets: the probe host, `continuity
+//! The engine live on real loopback sockets: the command host, `continuity
 //! watch` (JSON Lines, Ctrl-C) and `continuity demo`.
 
 mod common;
@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use continuity_core::{Bundle, Member, Output, Service};
 use continuity_native::demo::{self, FakeSite};
-use continuity_native::driver::ProbeKey;
-use continuity_native::host::{Endpoints, ProbeHost};
-use continuity_native::probe::ProbeSettings;
+use continuity_native::driver::HealthKey;
+use continuity_native::health::HealthSettings;
+use continuity_native::host::{CommandHost, Endpoints};
 use tokio::sync::mpsc;
 
-fn fast_probes() -> ProbeSettings {
-    ProbeSettings {
+fn fast_checks() -> HealthSettings {
+    HealthSettings {
         interval: Duration::from_millis(100),
         timeout: Duration::from_millis(150),
         rise: 1,
@@ -25,13 +25,17 @@ fn fast_probes() -> ProbeSettings {
 }
 
 #[tokio::test]
-async fn the_bundle_says_what_to_probe_at_each_site() {
+async fn the_bundle_says_what_to_check_at_each_site() {
     let (a, b) = (
         FakeSite::start("SiteA").await.unwrap(),
         FakeSite::start("SiteB").await.unwrap(),
     );
     let endpoints = Endpoints::from_bundle(&demo::bundle(&a, &b));
-    assert!(endpoints.unprobed.is_empty(), "{:?}", endpoints.unprobed);
+    assert!(
+        endpoints.unmonitored.is_empty(),
+        "{:?}",
+        endpoints.unmonitored
+    );
     let site_a = &endpoints.sites["SiteA"];
     let members: Vec<_> = site_a
         .links
@@ -54,24 +58,24 @@ async fn the_bundle_says_what_to_probe_at_each_site() {
 
     // Agent-desktop dialect: servers belong to the site whose desktop
     // application object connects to them; a server without an address is
-    // listed as not probed.
+    // listed as unmonitored.
     let agent_desktop =
         Bundle::from_json(include_str!("../../examples/bundles/agent-desktop.json")).unwrap();
     let endpoints = Endpoints::from_bundle(&agent_desktop);
     assert!(endpoints.sites["SiteA"].links.is_empty());
-    assert!(endpoints.unprobed.contains(&"SIPS_A".to_owned()));
+    assert!(endpoints.unmonitored.contains(&"SIPS_A".to_owned()));
 }
 
 #[tokio::test]
-async fn the_probe_host_turns_commands_into_reports_from_real_sockets() {
+async fn the_command_host_turns_commands_into_reports_from_real_sockets() {
     let (mut a, b) = (
         FakeSite::start("SiteA").await.unwrap(),
         FakeSite::start("SiteB").await.unwrap(),
     );
     let (reports_tx, mut reports) = mpsc::channel(64);
-    let mut host = ProbeHost::new(
+    let mut host = CommandHost::new(
         Endpoints::from_bundle(&demo::bundle(&a, &b)),
-        fast_probes(),
+        fast_checks(),
         reports_tx,
     );
     host.carry_out(&Output::Connect {
@@ -99,10 +103,10 @@ async fn the_probe_host_turns_commands_into_reports_from_real_sockets() {
     host.carry_out(&Output::Probe {
         site: "SiteA".into(),
     });
-    let restore = ProbeKey::Restore {
+    let probe = HealthKey::Probe {
         site: "SiteA".into(),
     };
-    assert_eq!(reports.recv().await, Some((restore.clone(), false)));
+    assert_eq!(reports.recv().await, Some((probe.clone(), false)));
     a.restore().await.unwrap();
     host.carry_out(&Output::Probe {
         site: "SiteA".into(),
@@ -111,7 +115,7 @@ async fn the_probe_host_turns_commands_into_reports_from_real_sockets() {
     // one-shot probe answers among them.
     loop {
         let (key, alive) = reports.recv().await.unwrap();
-        if key == restore {
+        if key == probe {
             assert!(alive);
             break;
         }
@@ -140,14 +144,14 @@ async fn what_the_bundle_does_not_locate_is_taken_as_registered_or_unhealthy() {
     // workspace.json gives no addresses at all.
     let bundle = Bundle::from_json(include_str!("../../examples/bundles/workspace.json")).unwrap();
     let (reports_tx, mut reports) = mpsc::channel(8);
-    let mut host = ProbeHost::new(Endpoints::from_bundle(&bundle), fast_probes(), reports_tx);
+    let mut host = CommandHost::new(Endpoints::from_bundle(&bundle), fast_checks(), reports_tx);
     host.carry_out(&Output::RegisterEndpoint {
         site: "SiteA".into(),
     });
     assert_eq!(
         reports.recv().await,
         Some((
-            ProbeKey::Endpoint {
+            HealthKey::Endpoint {
                 site: "SiteA".into()
             },
             true
@@ -160,7 +164,7 @@ async fn what_the_bundle_does_not_locate_is_taken_as_registered_or_unhealthy() {
     assert_eq!(
         reports.recv().await,
         Some((
-            ProbeKey::Restore {
+            HealthKey::Probe {
                 site: "SiteA".into()
             },
             false

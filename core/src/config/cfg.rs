@@ -46,8 +46,9 @@ use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 use std::fmt::Display;
 
-use super::bundle::{Bundle, MAX_BUNDLE_BYTES, OptionValue, Options};
 use super::diagnostic::Diagnostic;
+use super::objects::{ObjectMut, objects_mut};
+use super::schema::{Bundle, MAX_BUNDLE_BYTES, OptionValue, Options};
 use crate::error::Error;
 
 /// Option exports larger than this many bytes are refused before parsing.
@@ -151,121 +152,54 @@ pub fn parse_cfg(text: &str) -> Result<ParsedOptions, Error> {
     Ok(parsed)
 }
 
-impl Bundle {
-    /// Replaces every `options_file` reference with the options read from
-    /// that file, through `read`.
-    ///
-    /// The objects that may carry `options_file` are the application, the
-    /// tenant, the agent groups, the person, the server applications and the
-    /// desktop applications. For each, `read(path)` is called with the path
-    /// as written in the bundle (the host decides what it is relative to),
-    /// the text is parsed with [`parse_cfg`], and the result becomes the
-    /// object's `options`, its `options_file` cleared. The bundle is changed
-    /// only when every file was read and parsed.
-    ///
-    /// Returns the warnings of every file, each naming its object and file.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::OptionsFile`] naming the object and the file when an object
-    /// gives both non-empty `options` and `options_file`, when its
-    /// `options_file` is empty, when `read` fails, or when the file does not
-    /// parse (with the line).
-    pub fn resolve_option_files<E: Display>(
-        &mut self,
-        mut read: impl FnMut(&str) -> Result<String, E>,
-    ) -> Result<Vec<Diagnostic>, Error> {
-        let mut slots = self.option_slots();
-        let mut resolved = Vec::new();
-        let mut warnings = Vec::new();
-        for (index, slot) in slots.iter().enumerate() {
-            let Some(file) = slot.options_file.as_deref() else {
-                continue;
-            };
-            let error = |line, message: String| Error::OptionsFile {
-                object: slot.object.clone(),
-                file: file.to_owned(),
-                line,
-                message,
-            };
-            if file.trim().is_empty() {
-                return Err(error(
-                    0,
-                    "`options_file` is empty: give the path of the option export, or remove `options_file`".to_owned(),
-                ));
-            }
-            if !slot.options.is_empty() {
-                return Err(error(
-                    0,
-                    "the object also has inline `options`: give either `options` or `options_file`, not both".to_owned(),
-                ));
-            }
-            let text = read(file).map_err(|err| error(0, format!("cannot read it: {err}")))?;
-            let parsed = parse_cfg(&text).map_err(|err| match err {
-                Error::Parse { line, message, .. } => error(line, message),
-                other => error(0, other.to_string()),
-            })?;
-            warnings.extend(parsed.warnings.into_iter().map(|warning| Diagnostic {
-                message: format!("{file}: {}", warning.message),
-                ..warning.on(slot.object.clone())
-            }));
-            resolved.push((index, parsed.options));
+/// Replaces every `options_file` reference of `bundle` with the options
+/// read from that file, through `read`; see [`Bundle::resolve_option_files`].
+pub(crate) fn resolve_option_files<E: Display>(
+    bundle: &mut Bundle,
+    mut read: impl FnMut(&str) -> Result<String, E>,
+) -> Result<Vec<Diagnostic>, Error> {
+    let mut objects: Vec<ObjectMut<'_>> = objects_mut(bundle).collect();
+    let mut resolved = Vec::new();
+    let mut warnings = Vec::new();
+    for (index, object) in objects.iter().enumerate() {
+        let Some(file) = object.options_file.as_deref() else {
+            continue;
+        };
+        let error = |line, message: String| Error::OptionsFile {
+            object: object.describe(),
+            file: file.to_owned(),
+            line,
+            message,
+        };
+        if file.trim().is_empty() {
+            return Err(error(
+                0,
+                "`options_file` is empty: give the path of the option export, or remove `options_file`".to_owned(),
+            ));
         }
-        for (index, options) in resolved {
-            let slot = &mut slots[index];
-            *slot.options = options;
-            *slot.options_file = None;
+        if !object.options.is_empty() {
+            return Err(error(
+                0,
+                "the object also has inline `options`: give either `options` or `options_file`, not both".to_owned(),
+            ));
         }
-        Ok(warnings)
+        let text = read(file).map_err(|err| error(0, format!("cannot read it: {err}")))?;
+        let parsed = parse_cfg(&text).map_err(|err| match err {
+            Error::Parse { line, message, .. } => error(line, message),
+            other => error(0, other.to_string()),
+        })?;
+        warnings.extend(parsed.warnings.into_iter().map(|warning| Diagnostic {
+            message: format!("{file}: {}", warning.message),
+            ..warning.on(object.describe())
+        }));
+        resolved.push((index, parsed.options));
     }
-
-    /// Whether any object still names an `options_file` to be resolved.
-    pub fn has_option_files(&self) -> bool {
-        self.objects_with_options()
-            .any(|(_, _, file)| file.is_some())
+    for (index, options) in resolved {
+        let object = &mut objects[index];
+        *object.options = options;
+        *object.options_file = None;
     }
-
-    /// Every object that carries options, in bundle order, described for messages.
-    fn option_slots(&mut self) -> Vec<Slot<'_>> {
-        let mut slots = Vec::new();
-        let objects = self
-            .application
-            .iter_mut()
-            .map(|o| ("application", o))
-            .chain(self.tenant.iter_mut().map(|o| ("tenant", o)))
-            .chain(self.agent_groups.iter_mut().map(|o| ("agent group", o)))
-            .chain(self.person.iter_mut().map(|o| ("person", o)));
-        for (kind, object) in objects {
-            slots.push(Slot {
-                object: format!("{kind} {}", object.name),
-                options: &mut object.options,
-                options_file: &mut object.options_file,
-            });
-        }
-        for server in &mut self.servers {
-            slots.push(Slot {
-                object: format!("server application {}", server.name),
-                options: &mut server.options,
-                options_file: &mut server.options_file,
-            });
-        }
-        for desktop in &mut self.desktop_applications {
-            slots.push(Slot {
-                object: format!("desktop application {}", desktop.name),
-                options: &mut desktop.options,
-                options_file: &mut desktop.options_file,
-            });
-        }
-        slots
-    }
-}
-
-/// One object's options and `options_file`, borrowed from a bundle.
-struct Slot<'a> {
-    /// The object, as in `person agent1`.
-    object: String,
-    options: &'a mut Options,
-    options_file: &'a mut Option<String>,
+    Ok(warnings)
 }
 
 /// The name of the section a trimmed header line `[name]` opens.

@@ -1,7 +1,7 @@
 //! Option names, their defaults, and lookup through the option hierarchy.
 
-use super::bundle::{Bundle, ConfigObject, OptionValue, Options};
 use super::diagnostic::Diagnostic;
+use super::schema::{Bundle, ConfigObject, OptionValue, Options};
 use crate::types::Millis;
 
 /// The Workspace dialect's option section.

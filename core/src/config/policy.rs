@@ -1,62 +1,18 @@
-//! Resolution of a bundle into the policy the engine runs on.
+//! Resolution of a bundle into the policy the engine runs on, dialect by
+//! dialect, and of a local-only bundle into its bootstrap plan.
+//!
+//! `validate` runs it, and the validation rules after it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use serde::Serialize;
-
-use super::bundle::{Bundle, DesktopApplication, ServerType};
 use super::diagnostic::Diagnostic;
 use super::options::{
     self, AGENT_DESKTOP_SECTION, Hierarchy, TimeoutOptions, Timing, WORKSPACE_SECTION,
 };
-use super::rules;
+use super::resolved::{Dialect, ResolvedPolicy};
+use super::schema::{Bundle, DesktopApplication};
+use super::topology::server_sites;
 use crate::types::{Member, Name, Service, ServiceSet};
-
-/// Which configuration dialect a policy was resolved from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Dialect {
-    /// `interaction-workspace` / `disaster-recovery.*` (Workspace Desktop Edition).
-    Workspace,
-    /// `agent-desktop` / `site-1`, `site-2` (SIP Disaster Recovery configuration data).
-    AgentDesktop,
-}
-
-/// Everything the engine needs to run, resolved from a bundle.
-///
-/// Both configuration dialects resolve to this one type; the engine never
-/// looks at a bundle's options itself.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResolvedPolicy {
-    /// The dialect the policy came from.
-    pub dialect: Dialect,
-    /// Whether Business Continuity is on.
-    pub enabled: bool,
-    /// The preferred site (with Business Continuity off: the site to connect to).
-    pub preferred: Name,
-    /// The peer site. Always set with Business Continuity on; with it off,
-    /// set only when configured (a desktop on it stays there, never switches).
-    pub peer: Option<Name>,
-    /// The services whose loss starts the switchover timer.
-    pub triggers: ServiceSet,
-    /// Switch back to the preferred site when it recovers.
-    pub auto_restore: bool,
-    /// Defer the switchback while an interaction is active.
-    pub restore_when_idle: bool,
-    /// Every timing, in milliseconds.
-    pub timing: Timing,
-    /// The Configuration Server Proxies to try at bootstrap, in order.
-    pub config_servers: Vec<(Name, Member)>,
-}
-
-/// A policy that validated, with the warnings found on the way.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Validated {
-    /// The policy.
-    pub policy: ResolvedPolicy,
-    /// Warnings: the policy works, but probably not as intended.
-    pub warnings: Vec<Diagnostic>,
-}
 
 /// What a desktop holding only its local configuration does: bootstrap.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,46 +21,6 @@ pub struct BootstrapPlan {
     pub config_servers: Vec<(Name, Member)>,
     /// Timings (bootstrap connect timeout and backoff) from any options present.
     pub timing: Timing,
-}
-
-/// Resolves and validates a bundle.
-///
-/// The dialect is chosen by a documented rule: the Workspace dialect when
-/// `disaster-recovery.enabled` is `true` in the `interaction-workspace`
-/// section; otherwise the agent-desktop dialect when the person (or any
-/// level of the hierarchy) sets `site-1` or `site-2` in the `agent-desktop`
-/// section; otherwise the Workspace dialect (Business Continuity off). A
-/// bundle that sets both gets a `mixed-dialects` warning naming the one used.
-///
-/// # Errors
-///
-/// Every error found, followed by every warning, when any error is found.
-pub fn validate(bundle: &Bundle) -> Result<Validated, Vec<Diagnostic>> {
-    let mut diagnostics = Vec::new();
-    if bundle.has_option_files() {
-        diagnostics.push(Diagnostic::error(
-            "options-file-unresolved",
-            "the bundle names `options_file`s that were not read: the host must resolve them \
-             first (`Bundle::resolve_option_files`; the `continuity` tool does it), or inline the options",
-        ));
-    }
-    let hierarchy = Hierarchy::new(bundle);
-    let resolution = match dialect_of(&hierarchy, &mut diagnostics) {
-        Dialect::Workspace => workspace(bundle, &hierarchy, &mut diagnostics),
-        Dialect::AgentDesktop => agent_desktop(bundle, &hierarchy, &mut diagnostics),
-    };
-    rules::check(bundle, &hierarchy, resolution.as_ref(), &mut diagnostics);
-
-    match resolution {
-        Some(policy) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(Validated {
-            policy,
-            warnings: diagnostics,
-        }),
-        _ => {
-            Diagnostic::errors_first(&mut diagnostics);
-            Err(diagnostics)
-        }
-    }
 }
 
 /// Builds the bootstrap plan of a bundle that holds only local configuration.
@@ -136,7 +52,8 @@ pub fn bootstrap_plan(bundle: &Bundle) -> Result<BootstrapPlan, Vec<Diagnostic>>
     })
 }
 
-fn dialect_of(hierarchy: &Hierarchy<'_>, diagnostics: &mut Vec<Diagnostic>) -> Dialect {
+/// The dialect a bundle is written in (the rule is on `validate`).
+pub(crate) fn dialect_of(hierarchy: &Hierarchy<'_>, diagnostics: &mut Vec<Diagnostic>) -> Dialect {
     let workspace_on = hierarchy
         .string(WORKSPACE_SECTION, options::ENABLED)
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
@@ -165,7 +82,7 @@ fn dialect_of(hierarchy: &Hierarchy<'_>, diagnostics: &mut Vec<Diagnostic>) -> D
 }
 
 /// The Workspace dialect: `disaster-recovery.*` options, sites named by the servers.
-fn workspace(
+pub(crate) fn workspace(
     bundle: &Bundle,
     hierarchy: &Hierarchy<'_>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -204,14 +121,14 @@ fn workspace(
     })
 }
 
-/// The agent-desktop dialect: `site-1` / `site-2` name per-site desktop
-/// application objects; a site is the local site whose application is that
-/// object; only the SIP Server pair triggers a switch.
-fn agent_desktop(
-    bundle: &Bundle,
+/// The agent-desktop dialect's sites: `site-1` / `site-2` name per-site
+/// desktop application objects, and a site is the local site whose
+/// application is that object. In `site-1`, `site-2` order, those found.
+pub(crate) fn agent_desktop_sites<'b>(
+    bundle: &'b Bundle,
     hierarchy: &Hierarchy<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<ResolvedPolicy> {
+) -> Vec<(String, &'b DesktopApplication)> {
     let section = AGENT_DESKTOP_SECTION;
     let names = [
         hierarchy.string(section, options::SITE_1),
@@ -260,15 +177,24 @@ fn agent_desktop(
             .option(section, unset),
         );
     }
-    let sites: Vec<(String, &DesktopApplication)> = objects
+    objects
         .iter()
         .filter_map(|(option, app)| {
             Some((site_of_application(bundle, option, app, diagnostics)?, *app))
         })
-        .collect();
-    for (site, app) in &sites {
-        rules::desktop_application_connections(bundle, site, app, diagnostics);
-    }
+        .collect()
+}
+
+/// The agent-desktop dialect's policy, from its [`agent_desktop_sites`]:
+/// the first is the preferred site, the second the peer; only the SIP
+/// Server pair triggers a switch.
+pub(crate) fn agent_desktop(
+    bundle: &Bundle,
+    hierarchy: &Hierarchy<'_>,
+    sites: &[(String, &DesktopApplication)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ResolvedPolicy> {
+    let section = AGENT_DESKTOP_SECTION;
     let timing_of = |app: &DesktopApplication, diagnostics: &mut Vec<Diagnostic>| {
         let layered = Hierarchy::new(bundle)
             .with_fallback(format!("desktop application {}", app.name), &app.options);
@@ -355,18 +281,6 @@ fn site_of_application(
         );
     }
     site.map(|s| s.name.clone())
-}
-
-/// The site names carried by server applications, with the server types at each;
-/// a backup inherits its primary's site.
-pub(crate) fn server_sites(bundle: &Bundle) -> BTreeMap<String, BTreeSet<ServerType>> {
-    let mut sites: BTreeMap<String, BTreeSet<ServerType>> = BTreeMap::new();
-    for server in &bundle.servers {
-        if let Some(site) = rules::site_of_server(bundle, server) {
-            sites.entry(site).or_default().insert(server.kind);
-        }
-    }
-    sites
 }
 
 fn check_enabled_sites(
@@ -478,148 +392,4 @@ fn known_sites_text(sites: &BTreeSet<String>) -> String {
     }
     let names: Vec<String> = sites.iter().map(|s| format!("`{s}`")).collect();
     names.join(", ")
-}
-
-#[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-
-    /// The corpus' two-site bundle with the person's Workspace options
-    /// replaced by `person_options` and nothing set on the application but
-    /// a fast SIP re-register.
-    pub(crate) fn bundle(person_options: &str) -> Bundle {
-        let mut value: serde_json::Value =
-            serde_json::from_str(include_str!("../../tests/data/two-site.json")).unwrap();
-        let person: serde_json::Value =
-            serde_json::from_str(&format!("{{ {person_options} }}")).unwrap();
-        value["person"]["options"]["interaction-workspace"] = person;
-        value["application"]["options"]["interaction-workspace"] = serde_json::json!({
-            "sipendpoint.proxies.proxy0.reregister_in_seconds": "60",
-            "sipendpoint.proxies.proxy1.reregister_in_seconds": "60"
-        });
-        serde_json::from_value(value).unwrap()
-    }
-
-    fn codes(diagnostics: &[Diagnostic]) -> Vec<&str> {
-        diagnostics.iter().map(|d| d.code.as_str()).collect()
-    }
-
-    #[test]
-    fn enabled_policy_resolves_sites_and_timings() {
-        let v = validate(&bundle(
-            r#""disaster-recovery.enabled": "true", "disaster-recovery.preferred-site": "SiteA",
-               "disaster-recovery.peer-site": "SiteB", "disaster-recovery.timeout": "45""#,
-        ))
-        .unwrap();
-        assert!(v.policy.enabled);
-        assert_eq!(&*v.policy.preferred, "SiteA");
-        assert_eq!(v.policy.peer.as_deref(), Some("SiteB"));
-        assert_eq!(v.policy.timing.site_timeout, 45_000);
-        assert_eq!(v.policy.timing.endpoint_timeout, 30_000);
-        assert_eq!(v.policy.triggers, ServiceSet::ALL);
-        assert_eq!(v.policy.config_servers.len(), 4);
-        assert!(v.warnings.is_empty());
-    }
-
-    #[test]
-    fn enabled_without_sites_names_both_options() {
-        let errors = validate(&bundle(r#""disaster-recovery.enabled": "true""#)).unwrap_err();
-        assert_eq!(
-            codes(&errors),
-            ["preferred-site-missing", "peer-site-missing"]
-        );
-        assert!(
-            errors[0].message.contains("`SiteA`, `SiteB`"),
-            "{}",
-            errors[0]
-        );
-    }
-
-    #[test]
-    fn unknown_and_equal_sites_are_errors() {
-        let errors = validate(&bundle(
-            r#""disaster-recovery.enabled": "true", "disaster-recovery.preferred-site": "SiteC",
-               "disaster-recovery.peer-site": "SiteB""#,
-        ))
-        .unwrap_err();
-        assert_eq!(codes(&errors), ["unknown-site"]);
-        let errors = validate(&bundle(
-            r#""disaster-recovery.enabled": "true", "disaster-recovery.preferred-site": "SiteB",
-               "disaster-recovery.peer-site": "SiteB""#,
-        ))
-        .unwrap_err();
-        assert_eq!(codes(&errors), ["preferred-equals-peer"]);
-    }
-
-    #[test]
-    fn backup_inherits_its_primarys_site() {
-        let b = bundle("");
-        let sites = server_sites(&b);
-        assert_eq!(sites.keys().collect::<Vec<_>>(), ["SiteA", "SiteB"]);
-        assert_eq!(
-            sites["SiteA"].len(),
-            3,
-            "SIP, Stat and Configuration Servers"
-        );
-    }
-
-    #[test]
-    fn malformed_numbers_and_booleans_say_how_to_fix_them() {
-        let errors = validate(&bundle(
-            r#""disaster-recovery.enabled": "yes", "disaster-recovery.timeout": "0",
-               "continuity.restore-spread": "abc""#,
-        ))
-        .unwrap_err();
-        assert_eq!(
-            codes(&errors),
-            ["invalid-boolean", "invalid-integer", "invalid-integer"]
-        );
-        assert!(errors[0].message.contains("`true` or `false`"));
-        assert_eq!(errors[0].object.as_deref(), Some("person agent1"));
-        assert!(errors[1].message.contains("1 or more"));
-    }
-
-    #[test]
-    fn person_overrides_application() {
-        let mut b = bundle(r#""disaster-recovery.timeout": "20""#);
-        b.application = Some(
-            serde_json::from_str(
-                r#"{"name":"WDE","options":{"interaction-workspace":{"disaster-recovery.timeout":"90","disaster-recovery.wait-for-sipphone-timeout":"15"}}}"#,
-            )
-            .unwrap(),
-        );
-        let v = validate(&b).unwrap();
-        assert_eq!(v.policy.timing.site_timeout, 20_000);
-        assert_eq!(v.policy.timing.endpoint_timeout, 15_000);
-    }
-
-    #[test]
-    fn disabled_policy_uses_the_first_local_site() {
-        let v = validate(&bundle("")).unwrap();
-        assert!(!v.policy.enabled);
-        assert_eq!(&*v.policy.preferred, "SiteA");
-        assert_eq!(v.policy.peer, None);
-    }
-
-    #[test]
-    fn unknown_options_get_a_suggestion() {
-        let v = validate(&bundle(r#""disaster-recovery.timout": "20""#)).unwrap();
-        assert_eq!(codes(&v.warnings), ["unknown-option"]);
-        assert!(
-            v.warnings[0]
-                .message
-                .contains("did you mean `disaster-recovery.timeout`?"),
-            "{}",
-            v.warnings[0]
-        );
-    }
-
-    #[test]
-    fn bootstrap_needs_a_config_server() {
-        let b = Bundle::from_json(r#"{"version":1,"local":{"sites":[{"name":"SiteA"}]}}"#).unwrap();
-        let errors = bootstrap_plan(&b).unwrap_err();
-        assert_eq!(codes(&errors), ["local-config-server-missing"]);
-        let plan = bootstrap_plan(&bundle("")).unwrap();
-        assert_eq!(plan.config_servers[1], ("SiteA".into(), Member::Backup));
-    }
 }

@@ -1,4 +1,6 @@
-//! Reading a bundle out of parsed JSON ([`crate::json`]).
+//! The one reader of a bundle, from a parsed document: [`crate::json`]'s
+//! tree, made from JSON text or (`crate::toml_tree`) from TOML text, so
+//! both formats get the same field checks and the same messages.
 //!
 //! The schema is [`Bundle`]'s. Unknown fields are ignored (newer producers
 //! may add fields) and `null` counts as an absent optional field; option
@@ -6,49 +8,46 @@
 
 use std::collections::BTreeMap;
 
-use super::{
+use super::schema::{
     ApplicationRef, BUNDLE_VERSION, Bundle, ConfigObject, ConfigServerPair, Connection,
-    DesktopApplication, Local, LocalSite, OptionValue, Options, Place, ServerApplication,
-    ServerType, Version,
+    DesktopApplication, Local, LocalSite, OptionValue, Options, Place, ServerApplication, Version,
 };
 use crate::error::Error;
 use crate::json::{Doc, Kind, Value};
 use crate::types::Service;
 
-impl Bundle {
-    /// Reads a bundle from a parsed JSON value.
-    pub(crate) fn from_value(doc: &Doc<'_>, value: &Value<'_>) -> Result<Bundle, Error> {
-        let obj = doc.object(value, "a bundle (a map)")?;
-        let version = obj.required("version")?;
-        let number = doc.u64(version)?;
-        if number != u64::from(BUNDLE_VERSION) {
-            return Err(doc.error(
-                version,
-                format!(
-                    "unsupported bundle version {number}: this build reads version {BUNDLE_VERSION}"
-                ),
-            ));
-        }
-        let local = obj
-            .opt("local", |doc, v| {
-                let local = doc.object(v, "a map")?;
-                Ok(Local {
-                    sites: local.list("sites", local_site)?,
-                })
-            })?
-            .unwrap_or_default();
-        Ok(Bundle {
-            version: Version::default(),
-            local,
-            application: obj.opt("application", config_object)?,
-            tenant: obj.opt("tenant", config_object)?,
-            agent_groups: obj.list("agent_groups", config_object)?,
-            person: obj.opt("person", config_object)?,
-            servers: obj.list("servers", server)?,
-            desktop_applications: obj.list("desktop_applications", desktop)?,
-            places: obj.list("places", place)?,
-        })
+/// Reads a bundle from a parsed document.
+pub(crate) fn bundle(doc: &Doc<'_>, value: &Value<'_>) -> Result<Bundle, Error> {
+    let obj = doc.object(value, "a bundle (a map)")?;
+    let version = obj.required("version")?;
+    let number = doc.u64(version)?;
+    if number != u64::from(BUNDLE_VERSION) {
+        return Err(doc.error(
+            version,
+            format!(
+                "unsupported bundle version {number}: this build reads version {BUNDLE_VERSION}"
+            ),
+        ));
     }
+    let local = obj
+        .opt("local", |doc, v| {
+            let local = doc.object(v, "a map")?;
+            Ok(Local {
+                sites: local.list("sites", local_site)?,
+            })
+        })?
+        .unwrap_or_default();
+    Ok(Bundle {
+        version: Version::default(),
+        local,
+        application: obj.opt("application", config_object)?,
+        tenant: obj.opt("tenant", config_object)?,
+        agent_groups: obj.list("agent_groups", config_object)?,
+        person: obj.opt("person", config_object)?,
+        servers: obj.list("servers", server)?,
+        desktop_applications: obj.list("desktop_applications", desktop)?,
+        places: obj.list("places", place)?,
+    })
 }
 
 fn local_site(doc: &Doc<'_>, value: &Value<'_>) -> Result<LocalSite, Error> {
@@ -86,20 +85,22 @@ fn config_object(doc: &Doc<'_>, value: &Value<'_>) -> Result<ConfigObject, Error
 
 fn server(doc: &Doc<'_>, value: &Value<'_>) -> Result<ServerApplication, Error> {
     let obj = doc.object(value, "a server application (a map)")?;
-    let kind = match doc.variant(obj.required("type")?, Service::NAMES)? {
-        "sip-server" => ServerType::SipServer,
-        "stat-server" => ServerType::StatServer,
-        _ => ServerType::ConfigServer,
-    };
     Ok(ServerApplication {
         name: doc.string(obj.required("name")?)?,
-        kind,
+        kind: service(doc, obj.required("type")?)?,
         backup: obj.opt_string("backup")?,
         options: obj.opt("options", options)?.unwrap_or_default(),
         options_file: obj.opt_string("options_file")?,
         address: obj.opt_string("address")?,
         sip_address: obj.opt_string("sip_address")?,
     })
+}
+
+/// A service by its wire name, as in `"sip-server"`.
+fn service(doc: &Doc<'_>, value: &Value<'_>) -> Result<Service, Error> {
+    let name = doc.variant(value, Service::NAMES)?;
+    Service::from_name(name)
+        .ok_or_else(|| doc.error(value, format!("`{name}` is not a service this build knows")))
 }
 
 fn desktop(doc: &Doc<'_>, value: &Value<'_>) -> Result<DesktopApplication, Error> {
@@ -145,8 +146,33 @@ fn options(doc: &Doc<'_>, value: &Value<'_>) -> Result<Options, Error> {
 fn option_value(doc: &Doc<'_>, value: &Value<'_>) -> Result<OptionValue, Error> {
     match &value.kind {
         Kind::String(s) => Ok(OptionValue(s.as_ref().to_owned())),
-        Kind::Number(n) => Ok(OptionValue((*n).to_owned())),
+        Kind::Number(n) => Ok(OptionValue(n.to_string())),
         Kind::Bool(b) => Ok(OptionValue(b.to_string())),
         _ => Err(doc.invalid_type(value, "an option value (a string, number or boolean)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Bundle;
+    use crate::types::Service;
+
+    #[test]
+    fn a_server_type_is_a_service_by_its_wire_name_and_nothing_else() {
+        let bundle = |kind: &str| {
+            Bundle::from_json(&format!(
+                r#"{{"version": 1, "servers": [{{"name": "S", "type": "{kind}"}}]}}"#
+            ))
+        };
+        for service in Service::ALL {
+            let read = bundle(service.as_str()).unwrap();
+            assert_eq!(read.servers[0].kind, service);
+        }
+        let err = bundle("config-server-proxy").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 1, column 50: unknown variant `config-server-proxy`, \
+             expected one of `sip-server`, `stat-server`, `config-server`"
+        );
     }
 }

@@ -436,10 +436,11 @@ impl Host {
             ));
         }
         self.last_output_at = emitted.at;
-        self.record(emitted.output);
+        self.record(emitted.at, emitted.output);
     }
 
-    fn record(&mut self, output: Output) {
+    /// Reacts to an output as the host would, and keeps it with its time.
+    fn record(&mut self, at: Millis, output: Output) {
         match &output {
             Output::Connect { site } => {
                 self.connected = Some(site.clone());
@@ -465,10 +466,7 @@ impl Host {
             }
             _ => {}
         }
-        self.replay.trace.push(Record {
-            at: self.engine.now(),
-            output,
-        });
+        self.replay.trace.push(Record { at, output });
     }
 
     /// Within one input, commands come before notices and `phase_changed` is

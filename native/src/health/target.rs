@@ -1,4 +1,4 @@
-//! Where a probe goes: a host (name or IP address) and a port.
+//! Where a check goes: a host (name or IP address) and a port.
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -8,12 +8,12 @@ use std::time::Duration;
 use continuity_core::config::split_host_port;
 use tokio::time::{Instant, timeout_at};
 
-use super::{ProbeError, SettingsError};
+use super::{CheckError, SettingsError};
 
-/// A probe target: `host:port`, the host a DNS name or an IP address.
+/// A check's target: `host:port`, the host a DNS name or an IP address.
 ///
 /// Parsed from `"sip.example.net:5060"`, `"192.0.2.7:5060"` or
-/// `"[2001:db8::7]:5060"`, or made from a [`SocketAddr`]. A SIP probe puts
+/// `"[2001:db8::7]:5060"`, or made from a [`SocketAddr`]. A SIP check puts
 /// the host, as written, in its Request-URI (`sip:host:port`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Target {
@@ -76,25 +76,25 @@ impl Target {
         &self,
         deadline: Instant,
         timeout: Duration,
-    ) -> Result<Vec<SocketAddr>, ProbeError> {
+    ) -> Result<Vec<SocketAddr>, CheckError> {
         if let Ok(ip) = self.host.parse::<IpAddr>() {
             return Ok(vec![SocketAddr::new(ip, self.port)]);
         }
         let lookup = tokio::net::lookup_host((self.host.as_str(), self.port));
         let Ok(found) = timeout_at(deadline, lookup).await else {
-            return Err(ProbeError::Timeout {
+            return Err(CheckError::Timeout {
                 target: self.to_string(),
                 after: timeout,
             });
         };
         let addrs: Vec<SocketAddr> = found
-            .map_err(|source| ProbeError::Resolve {
+            .map_err(|source| CheckError::Resolve {
                 target: self.to_string(),
                 source,
             })?
             .collect();
         if addrs.is_empty() {
-            return Err(ProbeError::Resolve {
+            return Err(CheckError::Resolve {
                 target: self.to_string(),
                 source: std::io::Error::new(std::io::ErrorKind::NotFound, "no addresses"),
             });
@@ -127,7 +127,7 @@ impl FromStr for Target {
             reason,
         };
         // The bundle's own rule for `host:port`, so what `validate` accepts
-        // is what a probe can use.
+        // is what a check can use.
         let Some((host, port)) = split_host_port(input) else {
             return Err(bad(
                 "write the host, a colon and a port from 1 to 65535 (an IPv6 address in brackets: [2001:db8::7]:5060)",
@@ -137,7 +137,7 @@ impl FromStr for Target {
     }
 }
 
-/// Anything a probe accepts as its target: a [`Target`], a
+/// Anything a check accepts as its target: a [`Target`], a
 /// [`SocketAddr`], or `host:port` text.
 pub trait IntoTarget {
     /// The target.

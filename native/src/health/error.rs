@@ -15,7 +15,7 @@ use super::SettingsError;
 /// reported at once and which only at the timeout.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum ProbeError {
+pub enum CheckError {
     /// The target given is not `host:port` (a mistake of the caller, found
     /// when the check starts).
     InvalidTarget(SettingsError),
@@ -49,9 +49,9 @@ pub enum ProbeError {
     },
 }
 
-impl ProbeError {
+impl CheckError {
     /// Maps a socket error towards `addr`: "connection refused" becomes
-    /// [`ProbeError::Refused`].
+    /// [`CheckError::Refused`].
     pub(crate) fn from_io(addr: SocketAddr, source: io::Error) -> Self {
         if source.kind() == io::ErrorKind::ConnectionRefused {
             Self::Refused { addr }
@@ -61,7 +61,7 @@ impl ProbeError {
     }
 }
 
-impl fmt::Display for ProbeError {
+impl fmt::Display for CheckError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InvalidTarget(err) => err.fmt(f),
@@ -75,7 +75,7 @@ impl fmt::Display for ProbeError {
     }
 }
 
-impl std::error::Error for ProbeError {
+impl std::error::Error for CheckError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::InvalidTarget(err) => Some(err),

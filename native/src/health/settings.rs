@@ -14,7 +14,7 @@ use std::time::Duration;
 /// A check that outlasts `interval` (possible only when `timeout` is longer)
 /// delays the next one: checks never overlap and never queue up.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProbeSettings {
+pub struct HealthSettings {
     /// Time from the start of one check to the start of the next. Default 2 s.
     pub interval: Duration,
     /// Longest time one check may take before it counts as failed. Default 1 s.
@@ -25,7 +25,7 @@ pub struct ProbeSettings {
     pub fall: u32,
 }
 
-impl Default for ProbeSettings {
+impl Default for HealthSettings {
     fn default() -> Self {
         Self {
             interval: Duration::from_secs(2),
@@ -36,7 +36,7 @@ impl Default for ProbeSettings {
     }
 }
 
-impl ProbeSettings {
+impl HealthSettings {
     /// Checks that the settings can drive a monitor.
     ///
     /// # Errors
@@ -61,7 +61,7 @@ impl ProbeSettings {
     }
 }
 
-/// Probe settings or a probe target given by the caller cannot be used.
+/// Health settings or a check target given by the caller cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SettingsError {
@@ -85,12 +85,12 @@ pub enum SettingsError {
 impl fmt::Display for SettingsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::ZeroInterval => f.write_str("probe interval must be greater than zero"),
-            Self::ZeroTimeout => f.write_str("probe timeout must be greater than zero"),
-            Self::ZeroRise => f.write_str("probe rise count must be at least 1"),
-            Self::ZeroFall => f.write_str("probe fall count must be at least 1"),
+            Self::ZeroInterval => f.write_str("health-check interval must be greater than zero"),
+            Self::ZeroTimeout => f.write_str("health-check timeout must be greater than zero"),
+            Self::ZeroRise => f.write_str("health-check rise count must be at least 1"),
+            Self::ZeroFall => f.write_str("health-check fall count must be at least 1"),
             Self::Target { input, reason } => {
-                write!(f, "probe target {input:?} is not host:port: {reason}")
+                write!(f, "check target {input:?} is not host:port: {reason}")
             }
         }
     }
@@ -104,29 +104,29 @@ mod tests {
 
     #[test]
     fn defaults_validate() {
-        assert_eq!(ProbeSettings::default().validate(), Ok(()));
+        assert_eq!(HealthSettings::default().validate(), Ok(()));
     }
 
     #[test]
     fn zero_values_are_rejected_with_a_message_naming_them() {
-        let base = ProbeSettings::default();
+        let base = HealthSettings::default();
         let cases = [
             (
-                ProbeSettings {
+                HealthSettings {
                     interval: Duration::ZERO,
                     ..base
                 },
                 "interval",
             ),
             (
-                ProbeSettings {
+                HealthSettings {
                     timeout: Duration::ZERO,
                     ..base
                 },
                 "timeout",
             ),
-            (ProbeSettings { rise: 0, ..base }, "rise"),
-            (ProbeSettings { fall: 0, ..base }, "fall"),
+            (HealthSettings { rise: 0, ..base }, "rise"),
+            (HealthSettings { fall: 0, ..base }, "fall"),
         ];
         for (settings, word) in cases {
             let err = settings.validate().unwrap_err();

@@ -1,4 +1,4 @@
-//! The SIP OPTIONS probe: one non-INVITE client transaction over UDP.
+//! The SIP OPTIONS check: one non-INVITE client transaction over UDP.
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
@@ -7,7 +7,7 @@ use tokio::net::UdpSocket;
 use tokio::time::{Instant, sleep_until};
 
 use super::message::{Ids, Reply, classify, options_request};
-use crate::probe::{IntoTarget, ProbeError, Target};
+use crate::health::{CheckError, IntoTarget, Target};
 
 /// RFC 3261 T1, the round-trip estimate: the first retransmission of an
 /// unanswered request comes this long after it was sent.
@@ -17,7 +17,7 @@ pub const T1: Duration = Duration::from_millis(500);
 /// interval once a provisional response has arrived).
 pub const T2: Duration = Duration::from_secs(4);
 
-/// A SIP server's final answer to a probe's `OPTIONS`.
+/// A SIP server's final answer to a check's `OPTIONS`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SipAnswer {
     /// The status code, 200–699. Any of them means a live SIP server.
@@ -78,15 +78,15 @@ impl SipAnswer {
 ///
 /// # Errors
 ///
-/// The reason the target is dead: [`ProbeError::Refused`] (at once),
-/// [`ProbeError::Timeout`] (exactly at `timeout`), [`ProbeError::Resolve`]
-/// or [`ProbeError::Io`]; [`ProbeError::InvalidTarget`] for text that is
+/// The reason the target is dead: [`CheckError::Refused`] (at once),
+/// [`CheckError::Timeout`] (exactly at `timeout`), [`CheckError::Resolve`]
+/// or [`CheckError::Io`]; [`CheckError::InvalidTarget`] for text that is
 /// not `host:port`.
 pub async fn sip_options(
     target: impl IntoTarget,
     timeout: Duration,
-) -> Result<SipAnswer, ProbeError> {
-    let target = target.into_target().map_err(ProbeError::InvalidTarget)?;
+) -> Result<SipAnswer, CheckError> {
+    let target = target.into_target().map_err(CheckError::InvalidTarget)?;
     options_transaction(&target, timeout, T1, T2).await
 }
 
@@ -97,7 +97,7 @@ pub(crate) async fn options_transaction(
     timeout: Duration,
     t1: Duration,
     t2: Duration,
-) -> Result<SipAnswer, ProbeError> {
+) -> Result<SipAnswer, CheckError> {
     let started = Instant::now();
     let deadline = started + timeout;
     let mut last_error = None;
@@ -116,7 +116,7 @@ pub(crate) async fn options_transaction(
             Err(err) => last_error = Some(err),
         }
     }
-    Err(last_error.unwrap_or_else(|| ProbeError::Timeout {
+    Err(last_error.unwrap_or_else(|| CheckError::Timeout {
         target: target.to_string(),
         after: timeout,
     }))
@@ -130,8 +130,8 @@ async fn transaction(
     deadline: Instant,
     t1: Duration,
     t2: Duration,
-) -> Result<Option<(u16, String, Option<String>)>, ProbeError> {
-    let io_error = |err| ProbeError::from_io(addr, err);
+) -> Result<Option<(u16, String, Option<String>)>, CheckError> {
+    let io_error = |err| CheckError::from_io(addr, err);
     let any: SocketAddr = match addr {
         SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
         SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
@@ -183,7 +183,7 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use super::super::message::{Message, response};
+    use super::super::responder::options_response;
     use super::*;
 
     /// A server that ignores the first `ignore` requests, answers the next
@@ -199,8 +199,7 @@ mod tests {
                 let (len, from) = socket.recv_from(&mut buf).await.unwrap();
                 let n = counter.fetch_add(1, Ordering::SeqCst);
                 if n >= ignore {
-                    let msg = Message::parse(&buf[..len]).unwrap();
-                    let reply = response(&msg, from, 200, "OK", &[]).unwrap();
+                    let reply = options_response(&buf[..len], from, 200, "OK").unwrap();
                     socket.send_to(&reply, from).await.unwrap();
                 }
             }
@@ -229,7 +228,7 @@ mod tests {
         let err = options_transaction(&addr.into(), Duration::from_millis(300), t1, t1 * 4)
             .await
             .unwrap_err();
-        assert!(matches!(err, ProbeError::Timeout { .. }), "{err}");
+        assert!(matches!(err, CheckError::Timeout { .. }), "{err}");
         // Sends at 0, 30, 90, 210 ms (intervals 30, 60, 120 = T2); the next
         // would be at 330, after the timeout.
         tokio::time::sleep(Duration::from_millis(60)).await;

@@ -1,4 +1,4 @@
-//! Helpers for the probe tests: a real Kamailio started by the project's
+//! Helpers for the health-check tests: a real Kamailio started by the project's
 //! script, and fake SIP peers on loopback that misbehave on purpose.
 
 use std::net::SocketAddr;
@@ -43,7 +43,7 @@ impl Kamailio {
         });
         assert!(
             installed,
-            "kamailio is not installed: these tests run the SIP probe against a real SIP server; \
+            "kamailio is not installed: these tests run the SIP OPTIONS check against a real SIP server; \
              run `bash scripts/sip-server.sh install` (Debian's kamailio package) and try again"
         );
         let port = free_udp_port();

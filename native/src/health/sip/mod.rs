@@ -1,4 +1,4 @@
-//! SIP over UDP: the OPTIONS probe, and a responder to probe (see the
+//! SIP over UDP: the OPTIONS check, and a responder to check against (see the
 //! [parent module](super) for why the messages are parsed here rather than
 //! with a SIP crate).
 

@@ -1,27 +1,27 @@
-//! The health probes against real sockets on 127.0.0.1 — well-behaved and
+//! The health checks against real sockets on 127.0.0.1 — well-behaved and
 //! misbehaving listeners, a real Kamailio started by `scripts/sip-server.sh`
 //! — and the monitor's rise/fall logic in paused time.
 //!
 //! Real-socket tests use real time with timeouts of at most 300 ms; the
 //! monitor tests run in paused time and take no wall-clock time.
 
-mod probe_support;
+mod health_support;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant as WallClock};
 
-use continuity_native::probe::{
-    Check, Health, Monitor, OptionsResponder, Probe, ProbeError, ProbeSettings, SettingsError,
-    Target, Transition, options_response, sip_options, spawn_monitor, tcp_check,
+use continuity_native::health::{
+    BuiltinCheck, Check, CheckError, Health, HealthSettings, Monitor, OptionsResponder,
+    SettingsError, Target, Transition, options_response, sip_options, spawn_monitor, tcp_check,
 };
 use tokio::io::AsyncReadExt;
 use tokio::net::{TcpListener, TcpSocket, TcpStream, UdpSocket};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use probe_support::{Kamailio, Peer, Replies, Rng};
+use health_support::{Kamailio, Peer, Replies, Rng};
 
 /// The timeout of real-socket checks that are expected to time out.
 const SHORT: Duration = Duration::from_millis(200);
@@ -35,13 +35,13 @@ fn ms(n: u64) -> Duration {
 }
 
 fn assert_timed_out(
-    result: Result<impl std::fmt::Debug, ProbeError>,
+    result: Result<impl std::fmt::Debug, CheckError>,
     started: WallClock,
     timeout: Duration,
 ) {
     let elapsed = started.elapsed();
     let err = result.expect_err("the check should have failed");
-    assert!(matches!(err, ProbeError::Timeout { .. }), "{err:?}");
+    assert!(matches!(err, CheckError::Timeout { .. }), "{err:?}");
     assert!(
         elapsed >= timeout,
         "failed after {elapsed:?}, before the {timeout:?} timeout: {err}"
@@ -52,10 +52,10 @@ fn assert_timed_out(
     );
 }
 
-fn assert_refused_at_once(result: Result<impl std::fmt::Debug, ProbeError>, started: WallClock) {
+fn assert_refused_at_once(result: Result<impl std::fmt::Debug, CheckError>, started: WallClock) {
     let elapsed = started.elapsed();
     let err = result.expect_err("the check should have failed");
-    assert!(matches!(err, ProbeError::Refused { .. }), "{err:?}");
+    assert!(matches!(err, CheckError::Refused { .. }), "{err:?}");
     assert!(
         elapsed < ms(500),
         "refusal took {elapsed:?}: it should not wait for the timeout"
@@ -83,7 +83,7 @@ async fn tcp_a_listener_that_accepts_is_alive() {
 
 #[tokio::test]
 async fn tcp_a_listener_that_accepts_then_hangs_is_alive() {
-    // Connect probes measure reachability: the handshake completes in the
+    // Connect checks measure reachability: the handshake completes in the
     // kernel, whatever the program then does with the connection.
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -107,7 +107,7 @@ async fn tcp_a_listener_slow_to_accept_is_alive_within_the_timeout() {
     let started = WallClock::now();
     tcp_check(addr, ms(300)).await.unwrap();
     assert!(started.elapsed() < ms(300));
-    // It accepts later; the probe's connection was already closed (EOF).
+    // It accepts later; the check's connection was already closed (EOF).
     let (mut stream, _) = listener.accept().await.unwrap();
     let mut buf = [0u8; 1];
     assert_eq!(stream.read(&mut buf).await.unwrap(), 0);
@@ -149,7 +149,7 @@ async fn tcp_a_listener_with_a_full_backlog_is_dead_at_the_timeout() {
 #[tokio::test]
 async fn tcp_a_target_that_is_not_host_port_is_an_error_not_a_hang() {
     let err = tcp_check("no-port-here", LONG).await.unwrap_err();
-    assert!(matches!(err, ProbeError::InvalidTarget(_)), "{err:?}");
+    assert!(matches!(err, CheckError::InvalidTarget(_)), "{err:?}");
     assert!(err.to_string().contains("is not host:port"), "{err}");
 }
 
@@ -171,7 +171,7 @@ async fn sip_kamailio_answers_options_with_200() {
         server.contains("kamailio"),
         "answered by {server:?}, not Kamailio"
     );
-    // A second probe is a new transaction, answered as well.
+    // A second check is a new transaction, answered as well.
     assert_eq!(
         sip_options(kamailio.addr(), ms(300)).await.unwrap().code,
         200
@@ -181,15 +181,15 @@ async fn sip_kamailio_answers_options_with_200() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sip_monitor_sees_kamailio_up_then_down_when_it_stops() {
     let mut kamailio = Kamailio::start();
-    let settings = ProbeSettings {
+    let settings = HealthSettings {
         interval: ms(100),
         timeout: ms(300),
         rise: 2,
         fall: 2,
     };
     let (tx, mut rx) = mpsc::channel::<Transition<&str>>(4);
-    let probe = Probe::SipOptions(kamailio.addr().into());
-    let _monitor = Monitor::spawn(settings, "SiteA sip-server primary", tx, probe).unwrap();
+    let check = BuiltinCheck::SipOptions(kamailio.addr().into());
+    let _monitor = Monitor::spawn(settings, "SiteA sip-server primary", tx, check).unwrap();
 
     let up = tokio::time::timeout(LONG, rx.recv())
         .await
@@ -208,7 +208,7 @@ async fn sip_monitor_sees_kamailio_up_then_down_when_it_stops() {
     assert_eq!(down.health, Health::Down);
     // The port is closed: the ICMP refusal ends each check at once.
     assert!(
-        matches!(down.error, Some(ProbeError::Refused { .. })),
+        matches!(down.error, Some(CheckError::Refused { .. })),
         "{:?}",
         down.error
     );
@@ -414,7 +414,7 @@ fn scripted(script: &'static str) -> (impl Check, Arc<Mutex<Vec<Instant>>>) {
             if ok {
                 Ok(())
             } else {
-                Err(ProbeError::Refused {
+                Err(CheckError::Refused {
                     addr: "127.0.0.1:9".parse().unwrap(),
                 })
             }
@@ -423,8 +423,8 @@ fn scripted(script: &'static str) -> (impl Check, Arc<Mutex<Vec<Instant>>>) {
     (check, calls)
 }
 
-fn settings(interval_ms: u64, rise: u32, fall: u32) -> ProbeSettings {
-    ProbeSettings {
+fn settings(interval_ms: u64, rise: u32, fall: u32) -> HealthSettings {
+    HealthSettings {
         interval: ms(interval_ms),
         timeout: ms(1000),
         rise,
@@ -481,7 +481,7 @@ async fn monitor_first_verdict_can_be_down_and_carries_the_error() {
         (7, Health::Down, ms(2000))
     );
     assert!(
-        matches!(first.error, Some(ProbeError::Refused { .. })),
+        matches!(first.error, Some(CheckError::Refused { .. })),
         "{:?}",
         first.error
     );
@@ -518,7 +518,7 @@ async fn monitor_does_not_busy_loop() {
         }
     };
     let (tx, mut rx) = mpsc::channel(8);
-    let settings = ProbeSettings {
+    let settings = HealthSettings {
         interval: ms(1000),
         timeout: ms(5000),
         rise: 1,
@@ -539,7 +539,7 @@ async fn monitor_fails_a_check_that_outlasts_the_timeout() {
     // Checks at 0 and 2 s, each failed at its 1 s timeout.
     assert_eq!((down.health, down.at - start), (Health::Down, ms(3000)));
     assert!(
-        matches!(down.error, Some(ProbeError::Timeout { .. })),
+        matches!(down.error, Some(CheckError::Timeout { .. })),
         "{:?}",
         down.error
     );
@@ -606,25 +606,37 @@ async fn spawn_monitor_reports_key_and_alive_tuples_and_stops_when_aborted() {
 #[tokio::test]
 async fn invalid_settings_are_refused_with_a_clear_error() {
     let (tx, _rx) = mpsc::channel::<Transition<()>>(1);
-    let zero_interval = ProbeSettings {
+    let zero_interval = HealthSettings {
         interval: Duration::ZERO,
-        ..ProbeSettings::default()
+        ..HealthSettings::default()
     };
     let err = Monitor::spawn(zero_interval, (), tx.clone(), || async { true }).unwrap_err();
     assert_eq!(err, SettingsError::ZeroInterval);
-    assert_eq!(err.to_string(), "probe interval must be greater than zero");
-    let zero_fall = ProbeSettings {
+    assert_eq!(
+        err.to_string(),
+        "health-check interval must be greater than zero"
+    );
+    let zero_fall = HealthSettings {
         fall: 0,
-        ..ProbeSettings::default()
+        ..HealthSettings::default()
     };
     let err = Monitor::spawn(zero_fall, (), tx.clone(), || async { true }).unwrap_err();
-    assert_eq!(err.to_string(), "probe fall count must be at least 1");
-    let err =
-        Monitor::probe(ProbeSettings::default(), (), tx, Probe::Tcp, "[::1]5060").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "health-check fall count must be at least 1"
+    );
+    let err = Monitor::builtin(
+        HealthSettings::default(),
+        (),
+        tx,
+        BuiltinCheck::Tcp,
+        "[::1]5060",
+    )
+    .unwrap_err();
     assert!(matches!(err, SettingsError::Target { .. }), "{err:?}");
     assert_eq!(
-        ProbeSettings::default(),
-        ProbeSettings {
+        HealthSettings::default(),
+        HealthSettings {
             interval: ms(2000),
             timeout: ms(1000),
             rise: 2,

@@ -9,16 +9,16 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use super::{
-    Health, Hysteresis, IntoTarget, ProbeError, ProbeSettings, SettingsError, SipAnswer, Target,
+    CheckError, Health, HealthSettings, Hysteresis, IntoTarget, SettingsError, SipAnswer, Target,
     sip_options, tcp_check,
 };
 
 /// One kind of check a monitor can run: anything that answers "alive?"
 /// when asked, within the monitor's timeout.
 ///
-/// Implemented by [`Probe`] and by closures `FnMut() -> impl Future` whose
-/// output is a [`CheckOutcome`] (`bool`, `Result<(), ProbeError>`,
-/// `Result<SipAnswer, ProbeError>`), which is how tests script fake checks.
+/// Implemented by [`BuiltinCheck`] and by closures `FnMut() -> impl Future` whose
+/// output is a [`CheckOutcome`] (`bool`, `Result<(), CheckError>`,
+/// `Result<SipAnswer, CheckError>`), which is how tests script fake checks.
 pub trait Check: Send + 'static {
     /// Runs one check, which should end within `timeout` (the monitor stops
     /// waiting for it then, and counts a failure).
@@ -31,9 +31,9 @@ pub trait Check: Send + 'static {
     }
 }
 
-/// Why a check failed: the probe's error, or nothing more than "no" (a
+/// Why a check failed: the check's error, or nothing more than "no" (a
 /// check that answers `false`).
-pub type Failure = Option<ProbeError>;
+pub type Failure = Option<CheckError>;
 
 /// What a check closure may return.
 pub trait CheckOutcome {
@@ -51,13 +51,13 @@ impl CheckOutcome for bool {
     }
 }
 
-impl CheckOutcome for Result<(), ProbeError> {
+impl CheckOutcome for Result<(), CheckError> {
     fn into_result(self) -> Result<(), Failure> {
         self.map_err(Some)
     }
 }
 
-impl CheckOutcome for Result<SipAnswer, ProbeError> {
+impl CheckOutcome for Result<SipAnswer, CheckError> {
     fn into_result(self) -> Result<(), Failure> {
         self.map(drop).map_err(Some)
     }
@@ -77,27 +77,27 @@ where
 
 /// The built-in checks, as a monitor runs them.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Probe {
+pub enum BuiltinCheck {
     /// [`tcp_check`] of the target.
     Tcp(Target),
     /// [`sip_options`] to the target; any final response is alive.
     SipOptions(Target),
 }
 
-impl Probe {
+impl BuiltinCheck {
     /// Runs the check once.
     ///
     /// # Errors
     ///
     /// Why the target is dead (see [`tcp_check`] and [`sip_options`]).
-    pub async fn run(&self, timeout: Duration) -> Result<(), ProbeError> {
+    pub async fn run(&self, timeout: Duration) -> Result<(), CheckError> {
         match self {
             Self::Tcp(target) => tcp_check(target, timeout).await,
             Self::SipOptions(target) => sip_options(target, timeout).await.map(drop),
         }
     }
 
-    /// The target probed.
+    /// The target checked.
     pub fn target(&self) -> &Target {
         match self {
             Self::Tcp(target) | Self::SipOptions(target) => target,
@@ -105,10 +105,10 @@ impl Probe {
     }
 }
 
-impl Check for Probe {
+impl Check for BuiltinCheck {
     fn check(&mut self, timeout: Duration) -> impl Future<Output = Result<(), Failure>> + Send {
-        let probe = self.clone();
-        async move { probe.run(timeout).await.map_err(Some) }
+        let check = self.clone();
+        async move { check.run(timeout).await.map_err(Some) }
     }
 
     fn describe(&self) -> String {
@@ -127,7 +127,7 @@ pub struct Transition<K> {
     /// When the deciding check ended.
     pub at: Instant,
     /// For [`Health::Down`], why the deciding check failed, when known.
-    pub error: Option<ProbeError>,
+    pub error: Option<CheckError>,
 }
 
 impl<K> Transition<K> {
@@ -166,12 +166,12 @@ impl<K> From<Transition<K>> for (K, bool) {
 ///
 /// # Panics
 ///
-/// When `settings` do not pass [`ProbeSettings::validate`] (like
+/// When `settings` do not pass [`HealthSettings::validate`] (like
 /// [`tokio::time::interval`] with a zero period; validate settings where
 /// they are read, or use [`Monitor::spawn`], which returns the error), or
 /// when called outside a tokio runtime.
 pub fn spawn_monitor<K, R, C>(
-    settings: ProbeSettings,
+    settings: HealthSettings,
     key: K,
     events: mpsc::Sender<R>,
     check: C,
@@ -204,7 +204,7 @@ impl Monitor {
     ///
     /// Outside a tokio runtime.
     pub fn spawn<K, R, C>(
-        settings: ProbeSettings,
+        settings: HealthSettings,
         key: K,
         events: mpsc::Sender<R>,
         check: C,
@@ -220,7 +220,7 @@ impl Monitor {
         })
     }
 
-    /// Starts a monitor of a target with a built-in probe.
+    /// Starts a monitor of a target with a built-in check.
     ///
     /// # Errors
     ///
@@ -229,19 +229,19 @@ impl Monitor {
     /// # Panics
     ///
     /// Outside a tokio runtime.
-    pub fn probe<K, R>(
-        settings: ProbeSettings,
+    pub fn builtin<K, R>(
+        settings: HealthSettings,
         key: K,
         events: mpsc::Sender<R>,
-        kind: fn(Target) -> Probe,
+        kind: fn(Target) -> BuiltinCheck,
         target: impl IntoTarget,
     ) -> Result<Self, SettingsError>
     where
         K: Clone + Send + 'static,
         R: From<Transition<K>> + Send + 'static,
     {
-        let probe = kind(target.into_target()?);
-        Self::spawn(settings, key, events, probe)
+        let check = kind(target.into_target()?);
+        Self::spawn(settings, key, events, check)
     }
 
     /// Whether the task has ended (its events channel closed).
@@ -265,7 +265,7 @@ impl Drop for Monitor {
 }
 
 /// The monitor's loop.
-async fn run<K, R, C>(settings: ProbeSettings, key: K, events: mpsc::Sender<R>, mut check: C)
+async fn run<K, R, C>(settings: HealthSettings, key: K, events: mpsc::Sender<R>, mut check: C)
 where
     K: Clone + Send + 'static,
     R: From<Transition<K>> + Send + 'static,
@@ -285,7 +285,7 @@ where
             biased;
             () = events.closed() => return,
             result = one => result.unwrap_or_else(|_elapsed| {
-                Err(Some(ProbeError::Timeout {
+                Err(Some(CheckError::Timeout {
                     target: check.describe(),
                     after: settings.timeout,
                 }))
