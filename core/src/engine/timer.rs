@@ -86,11 +86,19 @@ impl Timers {
     }
 
     /// The earliest deadline and its kind; ties go to the kind declared first.
+    ///
+    /// Every input asks this (to catch up on due deadlines), so it is one
+    /// plain pass over the slots: a strict `<` keeps the first of equal times.
     pub(crate) fn next(&self) -> Option<(Millis, TimerKind)> {
-        TimerKind::ALL
-            .iter()
-            .filter_map(|&kind| self.get(kind).map(|d| (d.at, kind)))
-            .min()
+        let mut next: Option<(Millis, TimerKind)> = None;
+        for (slot, kind) in self.slots.iter().zip(TimerKind::ALL) {
+            if let Some(deadline) = slot
+                && next.is_none_or(|(at, _)| deadline.at < at)
+            {
+                next = Some((deadline.at, kind));
+            }
+        }
+        next
     }
 }
 
