@@ -603,7 +603,8 @@ impl Engine {
                 self.timers
                     .arm(TimerKind::Bootstrap, now.saturating_add(timeout), false);
             }
-            _ => {
+            // Down (the host never reports a link as unknown).
+            LinkState::Down | LinkState::Unknown => {
                 self.next_config_server(now);
                 self.settle(now);
             }

@@ -34,10 +34,13 @@ use timer::Timers;
 /// - **`handle_*(…, now)`** feed it what happened: [`handle_input`] takes
 ///   any [`Input`]; each input also has a typed method
 ///   ([`handle_link_down`], …) that borrows names instead of taking them,
-///   and [`handle_timeout`] tells it a deadline has come.
-/// - **`poll_*`** take out what it decided: [`poll_output`] returns the next
-///   [`Output`] until there is none; [`poll_timeout`] returns when
-///   [`handle_timeout`] must next be called.
+///   and [`handle_timeout`] tells it a deadline has come. Each input method
+///   first handles the deadlines already due, then answers what became of
+///   its input ([`Handled`]).
+/// - **`poll_*`** take out what it decided: [`poll_output`] returns the
+///   next [`Output`] with the time it was decided at ([`Emitted`]), until
+///   there is none; [`poll_timeout`] returns when [`handle_timeout`] must
+///   next be called.
 /// - **getters** take `&self`: [`status`], [`phase`], [`next_timer`], [`now`].
 ///
 /// After every `handle_*` call the host drains [`poll_output`], then asks
