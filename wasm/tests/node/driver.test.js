@@ -9,7 +9,9 @@ import { after, before, describe, test } from "node:test";
 
 import * as node from "../../pkg/node/index.js";
 import { ContinuityError, Driver, Engine, WorkerDriver, isContinuityError, simulate } from "../../pkg/node/index.js";
-import { FakeClock, HANDLED, MEMBERS, SERVICES, assertContinuityError, bundle, readJson } from "./helpers.js";
+import {
+  FakeClock, HANDLED, MEMBERS, SERVICES, assertContinuityError, bundle, readJson, scenario, scenarioBundle, traceText,
+} from "./helpers.js";
 import { renderLine } from "./scenario-runner.js";
 
 const MAX_DELAY = 2 ** 31 - 1;
@@ -88,54 +90,39 @@ function assertThrows(fn, code, ...fragments) {
 // ------------------------------------------------------ one run, every host
 
 describe("the same timed inputs with a late timer give one trace on every host", () => {
-  // Start at 0; SiteA's endpoint deadline is at 30 000 ms. The timer fires
-  // late, so the links of SiteB arrive at 31 000 ms before it does: the
-  // engine handles the deadline first, at its own time, then the links.
-  const steps = [
-    { at: 0, input: { type: "start" } },
-    { at: 31000, input: { type: "link_up", site: "SiteB", service: "sip-server", member: "primary" } },
-    { at: 31000, input: { type: "link_up", site: "SiteB", service: "stat-server", member: "primary" } },
-    { at: 31000, input: { type: "link_up", site: "SiteB", service: "config-server", member: "primary" } },
-  ];
-  const expected = [
-    '{"at": 0, "output": {"type": "connect", "site": "SiteA"}}',
-    '{"at": 0, "output": {"type": "register_endpoint", "site": "SiteA"}}',
-    '{"at": 0, "output": {"type": "phase_changed", "phase": "connecting", "site": "SiteA", "role": "preferred"}}',
-    '{"at": 30000, "output": {"type": "unregister_endpoint", "site": "SiteA"}}',
-    '{"at": 30000, "output": {"type": "disconnect", "site": "SiteA"}}',
-    '{"at": 30000, "output": {"type": "connect", "site": "SiteB"}}',
-    '{"at": 30000, "output": {"type": "register_endpoint", "site": "SiteB"}}',
-    '{"at": 30000, "output": {"type": "switched", "from": "SiteA", "to": "SiteB", "reason": "endpoint-timeout"}}',
-    '{"at": 30000, "output": {"type": "phase_changed", "phase": "connecting", "site": "SiteB", "role": "peer"}}',
-    '{"at": 31000, "output": {"type": "phase_changed", "phase": "active", "site": "SiteB", "role": "peer"}}',
-  ].map((line) => `${line}\n`).join("");
-  const render = (lines) => lines.map(({ at, output }) => renderLine(at, output)).join("");
+  // tests/scenarios/late-timer-changes-nothing: SiteA's switch falls due at
+  // 72 s, but the host's timer is late (the scenario's freeze) and SiteB's
+  // links come at 73 s first. The engine handles the deadline itself, at its
+  // own time, then the links. The scenario runner, the C ABI, the tokio
+  // driver, simulate() and the JS runner (conformance.test.js) and the
+  // Worker (browser suite) check the same file.
+  const name = "late-timer-changes-nothing";
 
-  test("simulate() of the scenario", () => {
-    assert.equal(simulate({ bundle: bundle("two-site"), seed: 7, steps, until: 31000 }), expected);
-  });
-
-  test("the Engine directly, with no handleTimeout call at all", () => {
-    const engine = new Engine(bundle("two-site"), 7);
-    const lines = [];
-    for (const { at, input } of steps) {
-      assert.equal(engine.handle(input, at), "applied");
-      lines.push(...engine.drainEmitted());
+  test("the Driver, whose timer does not fire while the scenario's host is frozen", async () => {
+    const s = scenario(name);
+    const clock = new FakeClock();
+    const { seen, driver, errors } = await driven({ engine: new Engine(scenarioBundle(s), s.seed), clock });
+    let frozenUntil = 0;
+    let overdue = 0;
+    for (const step of s.steps) {
+      if (step.freeze_until !== undefined) {
+        clock.advanceTo(step.at);
+        frozenUntil = step.freeze_until;
+        continue;
+      }
+      if (step.at < frozenUntil) {
+        // The clock moves on without firing the timer: it is late.
+        if (clock.armedAt() !== null && clock.armedAt() < step.at) overdue += 1;
+        clock.time = step.at;
+      } else {
+        clock.advanceTo(step.at);
+      }
+      assert.equal(await driver.handle(step.input), "applied");
     }
-    assert.equal(render(lines), expected);
-  });
-
-  test("the Driver, on a clock whose timers fire 5 s late", async () => {
-    const clock = new FakeClock({ late: 5000 });
-    const { seen, driver, errors } = await driven({ engine: new Engine(bundle("two-site"), 7), clock });
-    for (const { at, input } of steps) {
-      clock.advanceTo(at);
-      assert.equal(await driver.handle(input), "applied");
-    }
-    assert.equal(clock.armedAt(), (await driver.status()).next_timer.at + 5000, "the timer follows the engine's next deadline, late");
-    assert.equal(render(seen), expected);
-    clock.advanceTo(35000);
-    assert.equal(render(seen), expected, "the driver re-armed its timer for the next deadline: nothing more by 35 s");
+    assert.equal(clock.armedAt(), (await driver.status()).next_timer.at, "the one timer follows the engine's next deadline again");
+    clock.advanceTo(s.until);
+    assert.equal(overdue, 1, "the first link came while the switch's timer was overdue");
+    assert.equal(seen.map(({ at, output }) => renderLine(at, output)).join(""), traceText(name));
     assert.deepEqual(errors, []);
   });
 });
