@@ -1,6 +1,6 @@
 //! The bundle's schema: everything one desktop needs, as plain data.
 //!
-//! Reading it is [`Bundle::from_json`] / [`Bundle::from_toml`] (one reader,
+//! Reading it is [`Bundle::from_json`] / `Bundle::from_toml` (with the `toml` feature; one reader,
 //! `read.rs`); what else a bundle does is in `bundle.rs`.
 
 use std::collections::BTreeMap;

@@ -428,56 +428,9 @@ impl Engine {
         }
     }
 
-    /// A `link_up` / `link_down` input.
-    pub(super) fn link(
-        &mut self,
-        site: &str,
-        service: Service,
-        member: Member,
-        state: LinkState,
-        now: Millis,
-    ) -> Handled {
-        let now = match self.begin(now) {
-            Ok(now) => now,
-            Err(refused) => return refused,
-        };
-        if let State::Bootstrapping(boot) = self.state {
-            return self.bootstrap_link(boot, site, service, member, state, now);
-        }
-        let conn = match self.connection_at(site) {
-            Ok(conn) => conn,
-            Err(why) => return self.ignore(why),
-        };
-        let link = &mut conn.links[service.index()][member.index()];
-        if *link == state {
-            return self.ignore(Ignore::Duplicate);
-        }
-        *link = state;
-        self.settle(now);
-        Handled::Applied
-    }
-
-    /// An `endpoint_registered` / `endpoint_unregistered` input.
-    pub(super) fn endpoint(&mut self, site: &str, registered: bool, now: Millis) -> Handled {
-        let now = match self.begin(now) {
-            Ok(now) => now,
-            Err(refused) => return refused,
-        };
-        let conn = match self.connection_at(site) {
-            Ok(conn) => conn,
-            Err(why) => return self.ignore(why),
-        };
-        if conn.endpoint_registered == registered {
-            return self.ignore(Ignore::Duplicate);
-        }
-        conn.endpoint_registered = registered;
-        self.settle(now);
-        Handled::Applied
-    }
-
     /// The current connection, if it is to `site`; otherwise why an input
     /// about `site` is ignored: unknown (no such site) or out of phase (not on that site).
-    fn connection_at(&mut self, site: &str) -> Result<&mut Connection, Ignore> {
+    pub(super) fn connection_at(&mut self, site: &str) -> Result<&mut Connection, Ignore> {
         let role = self.role_of(site).ok_or(Ignore::Unknown)?;
         match &mut self.state {
             State::Connected(conn) if conn.site == role => Ok(conn),
@@ -573,7 +526,7 @@ impl Engine {
         plan.config_servers.get(boot.index).cloned()
     }
 
-    fn bootstrap_link(
+    pub(super) fn bootstrap_link(
         &mut self,
         boot: Bootstrap,
         site: &str,

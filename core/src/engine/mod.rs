@@ -2,6 +2,7 @@
 
 mod flow;
 mod handled;
+mod inputs;
 mod rng;
 mod status;
 mod timer;
@@ -229,26 +230,7 @@ impl Engine {
 
     /// `start`: bootstrap, or connect to the preferred site.
     pub fn handle_start(&mut self, now: Millis) -> Handled {
-        let now = match self.begin(now) {
-            Ok(now) => now,
-            Err(refused) => return refused,
-        };
-        if !matches!(self.state, State::Idle) {
-            return self.ignore(Ignore::Duplicate);
-        }
-        if self.policy.is_some() {
-            self.connect(Role::Preferred, now, None);
-        } else {
-            self.state = State::Bootstrapping(Bootstrap {
-                index: 0,
-                round: 0,
-                linked: false,
-                backing_off: false,
-            });
-            self.try_config_server(now);
-        }
-        self.settle(now);
-        Handled::Applied
+        self.accept(now, |engine, now| engine.start(now))
     }
 
     /// `config_loaded`: a configuration read from a Configuration Server (rules 1 and 12).
@@ -256,50 +238,7 @@ impl Engine {
     /// A bundle that does not validate is still applied in the sense of
     /// [`Handled`]: the engine answers it with `config_error`.
     pub fn handle_config_loaded(&mut self, bundle: Bundle, now: Millis) -> Handled {
-        let now = match self.begin(now) {
-            Ok(now) => now,
-            Err(refused) => return refused,
-        };
-        let mut bundle = bundle;
-        if bundle.local.sites.is_empty() {
-            bundle.local = self.local.clone();
-        }
-        let validated = if bundle.is_local_only() {
-            Err(vec![Diagnostic::error(
-                "no-server-applications",
-                "the loaded configuration names no server application: load the bundle with its \
-                 `servers` (and `desktop_applications`), not only its `local` section",
-            )])
-        } else {
-            config::validate(&bundle)
-        };
-        let bootstrapping = matches!(self.state, State::Bootstrapping(_));
-        match validated {
-            Err(diagnostics) => {
-                self.emit(Output::ConfigError { diagnostics });
-                if bootstrapping {
-                    self.timers.clear_all();
-                    self.state = State::Stopped;
-                }
-            }
-            Ok(Validated { policy, warnings }) => {
-                let applied = if bootstrapping {
-                    self.timers.clear_all();
-                    self.bootstrap = None;
-                    self.policy = Some(policy);
-                    self.connect(Role::Preferred, now, None);
-                    true
-                } else {
-                    self.reconfigure(policy, now)
-                };
-                if applied {
-                    self.warnings = warnings;
-                    self.local = bundle.local;
-                }
-            }
-        }
-        self.settle(now);
-        Handled::Applied
+        self.accept(now, |engine, now| engine.config_loaded(bundle, now))
     }
 
     /// `link_up`: a connection to one member of a site's service came up.
@@ -310,7 +249,9 @@ impl Engine {
         member: Member,
         now: Millis,
     ) -> Handled {
-        self.link(site, service, member, LinkState::Up, now)
+        self.accept(now, |engine, now| {
+            engine.link(site, service, member, LinkState::Up, now)
+        })
     }
 
     /// `link_down`: a connection to one member of a site's service went down.
@@ -321,137 +262,49 @@ impl Engine {
         member: Member,
         now: Millis,
     ) -> Handled {
-        self.link(site, service, member, LinkState::Down, now)
+        self.accept(now, |engine, now| {
+            engine.link(site, service, member, LinkState::Down, now)
+        })
     }
 
     /// `endpoint_registered`: the SIP endpoint registered at `site`.
     pub fn handle_endpoint_registered(&mut self, site: &str, now: Millis) -> Handled {
-        self.endpoint(site, true, now)
+        self.accept(now, |engine, now| engine.endpoint(site, true, now))
     }
 
     /// `endpoint_unregistered`: the SIP endpoint lost its registration at `site`.
     pub fn handle_endpoint_unregistered(&mut self, site: &str, now: Millis) -> Handled {
-        self.endpoint(site, false, now)
+        self.accept(now, |engine, now| engine.endpoint(site, false, now))
     }
 
     /// `probe_result`: the answer to a `probe`.
     pub fn handle_probe_result(&mut self, site: &str, ok: bool, now: Millis) -> Handled {
-        let now = match self.begin(now) {
-            Ok(now) => now,
-            Err(refused) => return refused,
-        };
-        let Some(role) = self.role_of(site) else {
-            return self.ignore(Ignore::Unknown);
-        };
-        if !self.probe_answered(role, ok, now) {
-            return self.ignore(Ignore::OutOfPhase);
-        }
-        self.settle(now);
-        Handled::Applied
+        self.accept(now, |engine, now| engine.probe_result(site, ok, now))
     }
 
     /// `interaction_started`: a call or other interaction started.
     pub fn handle_interaction_started(&mut self, id: Name, now: Millis) -> Handled {
-        if let Err(refused) = self.begin(now) {
-            return refused;
-        }
-        if self.interactions.contains(&id) {
-            return self.ignore(Ignore::Duplicate);
-        }
-        self.interactions.push(id);
-        Handled::Applied
+        self.accept(now, |engine, _| engine.interaction_started(id))
     }
 
     /// `interaction_ended`: an interaction ended; the last one may release a deferred switchback.
     pub fn handle_interaction_ended(&mut self, id: &str, now: Millis) -> Handled {
-        let now = match self.begin(now) {
-            Ok(now) => now,
-            Err(refused) => return refused,
-        };
-        let Some(index) = self.interactions.iter().position(|i| &**i == id) else {
-            return self.ignore(Ignore::Unknown);
-        };
-        self.interactions.remove(index);
-        if self.interactions.is_empty() {
-            self.release_deferred_restore(now);
-        }
-        self.settle(now);
-        Handled::Applied
+        self.accept(now, |engine, now| engine.interaction_ended(id, now))
     }
 
     /// `switch_requested`: switch to `site` now and pin the desktop there (rule 7).
     pub fn handle_switch_requested(&mut self, site: &str, now: Millis) -> Handled {
-        let now = match self.begin(now) {
-            Ok(now) => now,
-            Err(refused) => return refused,
-        };
-        let Some(target) = self.role_of(site) else {
-            return self.ignore(Ignore::Unknown);
-        };
-        if !self.enabled() {
-            return self.ignore(Ignore::OutOfPhase);
-        }
-        match &self.state {
-            State::Connected(conn) if conn.site == target => {
-                return self.ignore(Ignore::Duplicate);
-            }
-            State::Connected(_) => self.switch(target, Reason::Manual, None, now),
-            State::Waiting { .. } => self.connect(target, now, None),
-            _ => return self.ignore(Ignore::OutOfPhase),
-        }
-        self.pinned = true;
-        self.failed_in_row = 0;
-        self.settle(now);
-        Handled::Applied
+        self.accept(now, |engine, now| engine.switch_requested(site, now))
     }
 
     /// `resumed`: the host was frozen; recheck before acting on old evidence (rule 9).
     pub fn handle_resumed(&mut self, now: Millis) -> Handled {
-        let now = match self.begin(now) {
-            Ok(now) => now,
-            Err(refused) => return refused,
-        };
-        let grace = now.saturating_add(self.timing().recheck_grace);
-        let State::Connected(conn) = &mut self.state else {
-            return self.ignore(Ignore::OutOfPhase);
-        };
-        let site = conn.site;
-        // A switchback deferred by an interaction rests on probes from before
-        // the freeze: it becomes a scheduled one again, so the probes of the
-        // grace period can still cancel it.
-        if conn.restore.due.take().is_some() {
-            self.timers.arm(TimerKind::Restore, grace, true);
-        }
-        for kind in [
-            TimerKind::SiteTimeout,
-            TimerKind::EndpointTimeout,
-            TimerKind::Restore,
-        ] {
-            if let Some(deadline) = self.timers.get(kind) {
-                self.timers
-                    .arm(kind, deadline.at.max(grace), deadline.announced);
-            }
-        }
-        self.emit(Output::Recheck {
-            site: self.site_name(site),
-        });
-        Handled::Applied
+        self.accept(now, |engine, now| engine.resumed(now))
     }
 
     /// `stop`: unregister, disconnect, and refuse every later input, `stop` included (rule 13).
     pub fn handle_stop(&mut self, now: Millis) -> Handled {
-        let now = match self.begin(now) {
-            Ok(now) => now,
-            Err(refused) => return refused,
-        };
-        if let State::Connected(conn) = &self.state {
-            let site = conn.site;
-            self.leave(site);
-        }
-        self.timers.clear_all();
-        self.state = State::Stopped;
-        self.settle(now);
-        Handled::Applied
+        self.accept(now, |engine, now| engine.stop(now))
     }
 
     /// Handles every deadline due at `now`. A call with nothing due changes nothing.
@@ -677,15 +530,20 @@ impl Engine {
         }
     }
 
-    /// Catches up (see [`Engine::catch_up`]) before an input; `Err` with
-    /// [`Handled::Refused`] once the engine is stopped.
-    fn begin(&mut self, now: Millis) -> Result<Millis, Handled> {
+    /// Every input's way in: catches up on due deadlines (see
+    /// [`Engine::catch_up`]), then applies the input at `now` — or refuses
+    /// it once the engine is stopped.
+    fn accept(
+        &mut self,
+        now: Millis,
+        apply: impl FnOnce(&mut Engine, Millis) -> Handled,
+    ) -> Handled {
         let now = self.catch_up(now);
         if matches!(self.state, State::Stopped) {
             self.ignored.out_of_phase += 1;
-            return Err(Handled::Refused);
+            return Handled::Refused;
         }
-        Ok(now)
+        apply(self, now)
     }
 
     fn timing(&self) -> Timing {
