@@ -17,6 +17,15 @@ for component in rustfmt clippy; do
   fi
 done
 
+# The module-graph check (scripts/check-module-cycles.py) runs on Python 3.
+if ! command -v python3 >/dev/null; then
+  say "installing python3 (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt_get() { if [ "$(id -u)" = 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi; }
+  apt_get -o DPkg::Lock::Timeout=600 update -q
+  apt_get -o DPkg::Lock::Timeout=600 install -y -q python3-minimal
+fi
+
 # Fetch every crate once, up front, so the later steps fail early and clearly
 # when the registry cannot be reached.
 say "fetching crates"
