@@ -15,8 +15,6 @@ import {
 const SERVICES = new Map(SERVICE_NAMES.map((name, index) => [name, index]));
 const MEMBERS = new Map(MEMBER_NAMES.map((name, index) => [name, index]));
 const MAX_SEED = (1n << 64n) - 1n;
-/** Every output type, for the drivers' `on`. */
-export const OUTPUTS = OUTPUT_TYPES;
 
 function invalidInput(message) {
   return continuityError("invalid-input", `invalid input: ${message}`);

@@ -13,7 +13,7 @@
 // due before it takes an input, each at its own time, and stamps each output
 // with the time it was decided at.
 
-import { OUTPUTS } from "./api.js";
+import { OUTPUT_TYPES } from "./wire.js";
 import { ContinuityError, continuityError, describe } from "./errors.js";
 
 /** The version of the worker's message protocol: every request and message carries it as `v`. */
@@ -25,7 +25,7 @@ export const TURN = Symbol("continuity.turn");
 const MAX_DELAY = 0x7fffffff;
 /** Only the package constructs drivers: `Driver.create`, `WorkerDriver.create`. */
 const CREATE = Symbol("continuity.create");
-const EVENTS = new Set(["output", "status", ...OUTPUTS]);
+const EVENTS = new Set(["output", "status", ...OUTPUT_TYPES]);
 const DRIVER_OPTIONS = ["bundle", "seed", "files", "onOutput", "onError", "clock", "resume"];
 
 const systemClock = {
