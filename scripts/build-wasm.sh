@@ -49,7 +49,7 @@ for generated in "$out/wire.js" "$out/wire.d.ts"; do
 done
 node --check "$out/wire.js"
 
-cp wasm/js/package.json wasm/js/README.md wasm/js/index.d.ts wasm/js/api.js wasm/js/driver.js wasm/js/errors.js "$out/"
+cp wasm/js/package.json wasm/js/README.md wasm/js/index.d.ts wasm/js/api.js wasm/js/driver.js wasm/js/errors.js wasm/js/trace.js "$out/"
 cp wasm/js/web.js "$out/web/index.js"
 cp wasm/js/worker.js "$out/web/worker.js"
 cp wasm/js/node.js "$out/node/index.js"

@@ -368,6 +368,14 @@ export interface Scenario {
   steps: ({ at: number; input: Input; note?: string } | { at: number; freeze_until: number; note?: string })[];
   until?: number;
 }
+/**
+ * One trace line for an emitted output, newline included: exactly the line
+ * `continuity simulate` prints for it (`{"at": 72000, "output": {...}}`), so
+ * that a desktop's log of `{at, output}` can be compared byte for byte with
+ * a replay of the same session. @throws ContinuityError `invalid-input` for anything
+ * that is not an output as the engine emits it (a float, an integer-like key)
+ */
+export function traceLine(emitted: Emitted): string;
 /** Runs a scenario and returns its trace (JSON Lines, one `Emitted` a line), byte for byte what `continuity simulate` prints. */
 export function simulate(scenario: Scenario | string, options?: FileOptions): string;
 

@@ -7,6 +7,7 @@ import { makeDriver } from "../driver.js";
 
 export { WorkerDriver } from "../driver.js";
 export { ContinuityError, isContinuityError } from "../errors.js";
+export { traceLine } from "../trace.js";
 
 const raw = createRequire(import.meta.url)("./continuity_wasm.cjs");
 

@@ -6,6 +6,7 @@ import { makeDriver } from "../driver.js";
 
 export { WorkerDriver } from "../driver.js";
 export { ContinuityError, isContinuityError } from "../errors.js";
+export { traceLine } from "../trace.js";
 
 let loaded = false;
 let loading;

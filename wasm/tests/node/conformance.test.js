@@ -16,7 +16,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-import { firstDifference, loadScenario, quote, renderJson, runScenario } from "./scenario-runner.js";
+import { firstDifference, loadScenario, runScenario } from "./scenario-runner.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const SCENARIOS = path.join(ROOT, "tests/scenarios");
@@ -27,7 +27,7 @@ const MIN_SCENARIOS = 59;
 if (!fs.existsSync(PACKAGE)) {
   throw new Error(`the package is not built (${path.relative(ROOT, PACKAGE)} is missing): run \`bash scripts/build-wasm.sh\` first`);
 }
-const { Engine, simulate } = await import(pathToFileURL(PACKAGE).href);
+const { Engine, simulate, traceLine } = await import(pathToFileURL(PACKAGE).href);
 
 const scenarioFiles = fs
   .readdirSync(SCENARIOS)
@@ -66,32 +66,43 @@ for (const file of scenarioFiles) {
   });
 }
 
-describe("trace rendering", () => {
+describe("trace rendering (traceLine)", () => {
+  const line = (output, at = 72000) => traceLine({ at, output });
+
   it("writes lines like core/src/trace.rs", () => {
     assert.equal(
-      renderJson({ at: 72000, output: { type: "switched", from: "SiteA", to: "SiteB", reason: "site-timeout" } }),
-      '{"at": 72000, "output": {"type": "switched", "from": "SiteA", "to": "SiteB", "reason": "site-timeout"}}',
+      line({ type: "switched", from: "SiteA", to: "SiteB", reason: "site-timeout" }),
+      '{"at": 72000, "output": {"type": "switched", "from": "SiteA", "to": "SiteB", "reason": "site-timeout"}}\n',
     );
-    assert.equal(renderJson({ type: "phase_changed", phase: "stopped", site: null, role: null }), '{"type": "phase_changed", "phase": "stopped", "site": null, "role": null}');
-    assert.equal(renderJson({ diagnostics: [] }), '{"diagnostics": []}');
-    assert.equal(renderJson([{}, [1, 2]]), "[{}, [1, 2]]");
+    assert.equal(
+      line({ type: "phase_changed", phase: "stopped", site: null, role: null }, 0),
+      '{"at": 0, "output": {"type": "phase_changed", "phase": "stopped", "site": null, "role": null}}\n',
+    );
+    assert.equal(line({ type: "config_error", diagnostics: [] }), '{"at": 72000, "output": {"type": "config_error", "diagnostics": []}}\n');
   });
 
   it("escapes strings like serde_json", () => {
     // serde_json: \" \\ \b \t \n \f \r, other controls as \u00xx, the rest (DEL, non-ASCII) as is.
-    assert.equal(quote('a"b\\c/d'), '"a\\"b\\\\c/d"');
-    assert.equal(quote("\b\t\n\f\r\u0000\u0001\u001f\u007f"), '"\\b\\t\\n\\f\\r\\u0000\\u0001\\u001f\u007f"');
-    assert.equal(quote("Sité 😀 \u2028"), '"Sité 😀 \u2028"');
+    const site = (text) => line({ type: "connect", site: text }, 1).slice('{"at": 1, "output": {"type": "connect", "site": '.length, -"}}\n".length);
+    assert.equal(site('a"b\\c/d'), '"a\\"b\\\\c/d"');
+    assert.equal(site("\b\t\n\f\r\u0000\u0001\u001f\u007f"), '"\\b\\t\\n\\f\\r\\u0000\\u0001\\u001f\u007f"');
+    assert.equal(site("Sité 😀 \u2028"), '"Sité 😀 \u2028"');
     for (let code = 0; code < 0x80; code++) {
       const text = String.fromCharCode(code);
-      assert.equal(quote(text), JSON.stringify(text), `U+${code.toString(16).padStart(4, "0")}`);
+      assert.equal(site(text), JSON.stringify(text), `U+${code.toString(16).padStart(4, "0")}`);
+    }
+  });
+
+  it("refuses what no engine emits, with a ContinuityError", () => {
+    for (const bad of [undefined, null, 7, { at: 1 }, { at: 1.5, output: { type: "connect", site: "A" } }, { at: 1, output: { 0: "x" } }]) {
+      assert.throws(() => traceLine(bad), (error) => error.name === "ContinuityError" && error.code === "invalid-input", JSON.stringify(bad));
     }
   });
 
   it("matches simulate() on site names that need escaping", () => {
     // The reference bundle with its sites renamed: the names come back in
     // every connect, switched and phase_changed output, so simulate()
-    // (serde_json) and the JS runner (quote) must escape them alike.
+    // (serde_json) and traceLine must escape them alike.
     const weird = { SiteA: 'Site "A" \\ é\t😀', SiteB: "Site\u0001B\u007f\u00ff" };
     const base = loadScenario(path.join(SCENARIOS, "site-a-outage-past-timeout.json"));
     const rename = (text) => JSON.parse(text, (_key, value) => (typeof value === "string" && Object.hasOwn(weird, value) ? weird[value] : value));

@@ -1,7 +1,6 @@
 // A scenario runner in JavaScript over the package's public Engine API: the
-// same semantics as the native `Scenario::replay` (core/src/scenario.rs) and
-// the same trace bytes as `continuity_core::trace::render`
-// (core/src/trace.rs), so that a trace made here can be compared byte for
+// same semantics as the native `Scenario::replay` (core/src/scenario.rs),
+// its lines written by the package's `traceLine`, so that a trace made here can be compared byte for
 // byte with the expected traces of tests/scenarios/.
 //
 // Files are resolved like the native CLI (native/src/files.rs): a
@@ -13,6 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
+import { traceLine } from "../../pkg/node/index.js";
 import { feedFast, feedHandle } from "./helpers.js";
 
 /** The native runner's limit on trace lines (core/src/scenario.rs `MAX_TRACE_LINES`). */
@@ -134,58 +134,10 @@ export function runScenario(Engine, loaded, { fastPath = true } = {}) {
   return lines.join("");
 }
 
-/** One trace line, exactly as `trace::write_line` writes it, newline included. */
+/** One trace line, exactly as `trace::write_line` writes it, newline included (the package's `traceLine`). */
 export function renderLine(at, output) {
-  return `{"at": ${renderJson(at)}, "output": ${renderJson(output)}}\n`;
+  return traceLine({ at, output });
 }
-
-/**
- * A JSON value in the trace's canonical form: serde_json's compact output
- * with `", "` between members and `": "` after keys, keys in the order the
- * object holds them (the order the engine emitted them, which JSON.parse
- * keeps for non-integer keys).
- */
-export function renderJson(value) {
-  if (value === null) return "null";
-  switch (typeof value) {
-    case "boolean":
-      return value ? "true" : "false";
-    case "number":
-      // The engine's numbers are integer milliseconds; serde_json would write
-      // a float differently from JavaScript, so refuse one rather than guess.
-      if (!Number.isSafeInteger(value)) throw new Error(`not an integer the trace can hold: ${value}`);
-      return String(value);
-    case "string":
-      return quote(value);
-    case "object": {
-      if (Array.isArray(value)) return `[${value.map(renderJson).join(", ")}]`;
-      const keys = Object.keys(value);
-      if (keys.some((key) => /^(0|[1-9]\d*)$/.test(key))) {
-        // JavaScript puts integer-like keys first, whatever order they came in.
-        throw new Error(`an object with an integer-like key cannot keep the engine's key order: ${keys.join(", ")}`);
-      }
-      return `{${keys.map((key) => `${quote(key)}: ${renderJson(value[key])}`).join(", ")}}`;
-    }
-    default:
-      throw new Error(`not a JSON value: ${typeof value}`);
-  }
-}
-
-/** serde_json's string escaping: `"` and `\`, the short escapes, other controls as \u00xx; everything else as is. */
-export function quote(text) {
-  let out = '"';
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 0x20 && code !== 0x22 && code !== 0x5c) continue;
-    out += text.slice(start, i) + ESCAPES[code];
-    start = i + 1;
-  }
-  return `${out}${text.slice(start)}"`;
-}
-
-const SHORT = { 0x08: "\\b", 0x09: "\\t", 0x0a: "\\n", 0x0c: "\\f", 0x0d: "\\r", 0x22: '\\"', 0x5c: "\\\\" };
-const ESCAPES = Array.from({ length: 0x5d }, (_, code) => SHORT[code] ?? `\\u${code.toString(16).padStart(4, "0")}`);
 
 /** Where two traces first differ, as readable text; `null` when they are equal. */
 export function firstDifference(expected, actual) {
