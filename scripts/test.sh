@@ -37,6 +37,9 @@ bash scripts/fuzz.sh 10
 
 bash scripts/test-wasm.sh
 
+say "web demo (server, simulator end to end in headless Chromium)"
+bash scripts/test-web-demo.sh
+
 say "command-line smoke run"
 cargo run -q --locked -p continuity-native -- simulate examples/site-a-outage.json >/dev/null
 

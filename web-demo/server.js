@@ -81,7 +81,9 @@ async function handle(base, server, request, response) {
     response.setHeader("allow", "GET, HEAD");
     return send(response, 405, "text/plain; charset=utf-8", `405 Method Not Allowed: ${request.method}\n`);
   }
-  const urlPath = new URL(request.url, `http://${HOST}`).pathname;
+  // The path as sent, without query or fragment (not parsed against a base,
+  // which would read `//name/…` as a host).
+  const urlPath = request.url.split(/[?#]/, 1)[0];
   const file = await resolveFile(base, urlPath);
   if (file === null) return send(response, 404, "text/plain; charset=utf-8", `404 Not Found: ${urlPath}\n`);
   const body = await readFile(file);
@@ -127,8 +129,9 @@ function send(response, status, type, body, length) {
 function portArgument(args) {
   const at = args.indexOf("--port");
   if (at === -1) return { port: 8080, fallback: true };
-  const port = Number(args[at + 1]);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const text = args[at + 1] ?? "";
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 0 && port <= 65535)) {
     console.error(`error: --port takes a port number from 0 to 65535; got ${args[at + 1] ?? "nothing"}`);
     process.exit(2);
   }

@@ -179,8 +179,12 @@ function buildSites(session) {
     phone.className = "row phone";
     const registration = document.createElement("span");
     registration.dataset.phone = site;
-    const drop = button("Drop registration", () => session.host.dropRegistration(site), `drop-${site}`);
-    const again = button("Register again", () => session.host.registerAgain(site), `register-${site}`);
+    const drop = button("Drop", () => session.host.dropRegistration(site), `drop-${site}`);
+    drop.setAttribute("aria-label", `Drop the phone's registration at ${site}`);
+    drop.title = "The registrar loses the phone's registration (the phone reports endpoint_unregistered)";
+    const again = button("Register", () => session.host.registerAgain(site), `register-${site}`);
+    again.setAttribute("aria-label", `The phone registers again at ${site}`);
+    again.title = "The phone registers again where the engine wants it (endpoint_registered)";
     phone.append(registration, drop, again);
 
     const manual = button(`Switch to ${site}`, () => session.feed({ type: "switch_requested", site }), `switch-${site}`);
@@ -273,6 +277,7 @@ function render() {
   if (session === null) return;
   const now = session.clock.now();
   el("time").textContent = clockText(now);
+  el("time").dataset.ms = String(now);
   renderBanner(session, now);
   const next = nextTarget(session);
   el("next").disabled = next === null || (session.clock.stopAt !== null && now >= session.clock.stopAt);
@@ -306,7 +311,10 @@ function renderBanner(session, now) {
   } else {
     pending.hidden = false;
     const left = status.pending.at - now;
-    pending.textContent = `switch to ${status.pending.to} (${status.pending.reason}) ${left > 0 ? `in ${durationText(left)}` : "due now"}, at ${clockText(status.pending.at)}`;
+    const calls = status.interactions.length;
+    pending.textContent = left > 0
+      ? `switch to ${status.pending.to} (${status.pending.reason}) in ${durationText(left)}, at ${clockText(status.pending.at)}`
+      : `switch to ${status.pending.to} (${status.pending.reason}) due since ${clockText(status.pending.at)}${calls > 0 ? ` · ${calls} call${calls === 1 ? "" : "s"} active` : ""}`;
   }
   el("banner-pinned").hidden = !status.pinned;
   const asleep = el("banner-asleep");
@@ -614,11 +622,15 @@ function wire() {
 
 /** Shows what went wrong with a person's action, without losing the session. */
 function guard(promise) {
+  const problem = el("problem");
+  problem.hidden = true;
   promise.catch((error) => {
-    el("banner-mode").hidden = false;
-    el("banner-mode").textContent = error.message;
-    el("banner-mode").classList.add("error");
-    setTimeout(() => el("banner-mode").classList.remove("error"), 8000);
+    problem.textContent = error.message;
+    problem.hidden = false;
+    clearTimeout(guard.timer);
+    guard.timer = setTimeout(() => {
+      problem.hidden = true;
+    }, 15_000);
   });
 }
 
