@@ -148,6 +148,33 @@ describe("the simulator", () => {
     await context.close();
   });
 
+  it("reads the person's options from a .cfg export as you type, and applies them", async () => {
+    const { page, context, problems } = await openDemo(env);
+    await activeOnSiteA(page);
+    await page.click("#tab-config");
+    await page.click("#src-person");
+    await page.check("#use-person");
+    const broken = "; Genesys Administrator export of Person agent1\n[interaction-workspace]\ndisaster-recovery.preferred-site=SiteA\ndisaster-recovery.peer-site=SiteB\nthis line is not an option\n";
+    await page.fill("#person-text", broken);
+    await page.waitForFunction(() => /cannot be read/.test(document.getElementById("verdict").textContent));
+    assert.match(await page.textContent("#verdict"), /line 5/);
+    assert.equal(await page.isDisabled("#apply"), true, "nothing to apply while the export does not parse");
+
+    await page.fill("#person-text", broken.replace("this line is not an option", "disaster-recovery.timeout=25"));
+    await page.waitForFunction(() => /^valid.*switch after 25\.0 s \(site\)/.test(document.getElementById("verdict").textContent));
+    await page.click("#apply");
+    await page.waitForFunction(() => /Applied/.test(document.getElementById("apply-result").textContent));
+    const loaded = lines(await pageTrace(page));
+    assert.deepEqual(loaded.filter((line) => line.output.type === "config_error"), []);
+    assert.match(await page.textContent("#policy"), /"site_timeout": 25000/);
+    const lost = await loseSiteASip(page);
+    const { after: reached } = await nextDeadline(page);
+    assert.equal(reached, lost + 25_000);
+    await screenshot(page, "3-person-cfg-export");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   it("downloads a session as a scenario that continuity simulate replays to the page's trace, byte for byte", async () => {
     const { page, context, problems } = await openDemo(env, "seed=4242&paused");
     await activeOnSiteA(page);
