@@ -9,6 +9,8 @@
  * @module timeline
  */
 
+import { serviceText } from "./words.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 const LANE_H = 16;
@@ -36,11 +38,8 @@ const C = {
 const SITE_FALLBACKS = ["#1565c0", "#7b1fa2", "#00838f", "#ef6c00"];
 const siteColor = (i) => `var(--site-${i}, ${SITE_FALLBACKS[i % SITE_FALLBACKS.length]})`;
 
-const SERVICE_NAMES = { "sip-server": "SIP Server", "stat-server": "Stat Server", "config-server": "Config Server" };
 /** Display name of a service id: "sip-server" → "SIP Server". */
-const serviceName = (id) =>
-  SERVICE_NAMES[id] ??
-  String(id).split(/[-_]/).map((w) => (w.length <= 3 ? w.toUpperCase() : w[0].toUpperCase() + w.slice(1))).join(" ");
+const serviceName = (id) => serviceText(String(id));
 
 /** Nice tick steps in ms; the first one at least 70 px wide is used. */
 const TICK_STEPS = [10, 50, 100, 250, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 216e5, 432e5, 864e5];
@@ -54,7 +53,7 @@ let idCounter = 0;
  * @param {boolean} [withMs=true]
  * @param {boolean} [hours=false] force the hour field
  */
-export function formatTime(ms, withMs = true, hours = false) {
+function formatTime(ms, withMs = true, hours = false) {
   const sign = ms < 0 ? "-" : "";
   const t = Math.abs(Math.round(ms));
   const p2 = (n) => String(n).padStart(2, "0");
