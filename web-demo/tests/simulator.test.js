@@ -313,7 +313,8 @@ describe("keyboard and layout", () => {
     // Keyboard alone: fail a member with Enter, move between views with the arrow keys.
     await page.focus('[data-member="SiteA/stat-server/primary"]');
     await page.keyboard.press("Enter");
-    assert.equal(await page.getAttribute('[data-member="SiteA/stat-server/primary"]', "data-state"), "down");
+    await page.waitForFunction(() => document.querySelector('[data-member="SiteA/stat-server/primary"]').dataset.state === "down");
+    assert.match(await page.getAttribute('[data-member="SiteA/stat-server/primary"]', "aria-label"), /SiteA Stat Server primary: down \(press to restore\)/);
     await page.focus("#tab-log");
     await page.keyboard.press("ArrowRight");
     await page.keyboard.press("ArrowRight");
