@@ -28,11 +28,20 @@ START_TENTHS="${CONTINUITY_SIP_START_TENTHS:-100}"
 installed() { command -v kamailio >/dev/null && kamailio -v >/dev/null 2>&1; }
 
 install() {
-  if installed; then
-    say "kamailio already installed: $(kamailio -v 2>/dev/null | head -n 1)"
+  # The web demo's live mode (web-demo/live) also needs Kamailio's WebSocket
+  # transport, which Debian ships apart: kamailio-websocket-modules.
+  websocket_module() {
+    local dir
+    for dir in /usr/lib/*/kamailio/modules /usr/lib/kamailio/modules /usr/local/lib*/kamailio/modules; do
+      [ -e "$dir/websocket.so" ] && { printf '%s\n' "$dir/websocket.so"; return 0; }
+    done
+    return 1
+  }
+  if installed && websocket_module >/dev/null; then
+    say "kamailio already installed: $(kamailio -v 2>/dev/null | head -n 1), with $(websocket_module)"
     return
   fi
-  [ "$(id -u)" = 0 ] || die "installing kamailio needs root (apt-get)"
+  [ "$(id -u)" = 0 ] || die "installing kamailio and kamailio-websocket-modules needs root (apt-get)"
   # Debian starts a package's service on install through invoke-rc.d unless
   # policy-rc.d says no (101). Keep an existing policy; add a temporary one
   # otherwise, and remove only the one added here.
@@ -43,15 +52,17 @@ install() {
     added_policy=1
   fi
   local started=$SECONDS
-  say "installing kamailio (apt-get)"
+  say "installing kamailio and kamailio-websocket-modules (apt-get)"
   local status=0
   {
     apt-get -o DPkg::Lock::Timeout=600 update -q &&
-      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends kamailio
+      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
+        kamailio kamailio-websocket-modules
   } || status=$?
   [ -n "$added_policy" ] && rm -f "$policy"
-  [ "$status" = 0 ] || die "apt-get install kamailio failed (exit $status)"
+  [ "$status" = 0 ] || die "apt-get install kamailio kamailio-websocket-modules failed (exit $status)"
   installed || die "kamailio was installed but 'kamailio -v' does not run"
+  websocket_module >/dev/null || die "kamailio-websocket-modules was installed but websocket.so is not in Kamailio's module folder"
   # The tests start their own instances; a system service would hold port
   # 5060 and run for nothing. Stop and disable it if the install started it.
   if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
@@ -61,7 +72,7 @@ install() {
     say "stopping the kamailio system service the install started"
     invoke-rc.d --force kamailio stop >/dev/null 2>&1 || kill "$(cat /run/kamailio/kamailio.pid)" || true
   fi
-  say "kamailio installed in $((SECONDS - started)) s: $(kamailio -v 2>/dev/null | head -n 1)"
+  say "kamailio installed in $((SECONDS - started)) s: $(kamailio -v 2>/dev/null | head -n 1), with $(websocket_module)"
 }
 
 module_dir() {

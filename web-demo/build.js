@@ -1,6 +1,7 @@
 // Builds the web demo into dist/: the page's modules bundled with esbuild
 // (which resolves `continuity-engine` through the package's `exports`, as a
-// desktop app's bundler does), the engine's .wasm beside the bundle (the
+// desktop app's bundler does; JsSIP too), the package's worker entry, the
+// engine's .wasm beside the bundles (the
 // package's web build fetches it next to its glue, here the bundle), the
 // page and its stylesheet, and the scenario library: the repository's
 // scenario corpus and examples with an index of their descriptions.
@@ -63,13 +64,15 @@ async function main() {
   const pkg = packageFolder();
   await rm(dist, { recursive: true, force: true });
   await mkdir(dist, { recursive: true });
+  // The page, and the package's Web Worker entry (`continuity-engine/worker`)
+  // that the live mode starts as dist/worker.js.
   await build({
-    entryPoints: [path.join(here, "src/main.js")],
+    entryPoints: { app: path.join(here, "src/main.js"), worker: "continuity-engine/worker" },
     bundle: true,
     format: "esm",
     target: "es2022",
     platform: "browser",
-    outfile: path.join(dist, "app.js"),
+    outdir: dist,
     sourcemap: true,
     logLevel: "warning",
     loader: { ".json": "json" },

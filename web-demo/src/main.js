@@ -4,12 +4,14 @@
 //
 // URL parameters, for links and tests: `seed=N` (default: drawn), `paused`
 // (start with the clock paused), `speed=1|10|60|600`, `scenario=PATH` (play
-// a scenario of the library, as `scenarios/index.json` lists them).
+// a scenario of the library, as `scenarios/index.json` lists them), `live`
+// (open in live mode: real sites, live.js).
 
 import { init, parseCfg, resolveOptionFiles, traceLine } from "continuity-engine";
 
 import defaultBundle from "../../examples/bundles/workspace.json";
 import { ConfigEditor } from "./editor.js";
+import { LiveSession } from "./live.js";
 import { Session } from "./session.js";
 import { renderTimeline } from "./timeline.js";
 import { MEMBERS, SERVICES } from "./world.js";
@@ -20,6 +22,8 @@ const SPEEDS = [1, 10, 60, 600];
 const LOG_ROWS = 1500;
 /** The timeline shows at least this much time. */
 const MIN_WINDOW = 3 * 60_000;
+/** In live mode, the timeline shows this much of the past. */
+const LIVE_WINDOW = 5 * 60_000;
 
 const el = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -41,18 +45,46 @@ const state = {
 
 // ------------------------------------------------------------------ session
 
-/** Starts a new session; the old one is disposed. */
+/** Starts a new simulated session; the old one is disposed. */
 async function startSession({ bundle, seed, playback = null }) {
+  leave();
+  const session = await Session.start({ bundle, seed, playback });
+  return show(session);
+}
+
+/** Starts a live session on the demo server's sites; the old one is disposed. */
+async function startLive() {
+  leave();
+  const response = await fetch("api/live");
+  const environment = await response.json();
+  if (!response.ok) throw new Error(environment.error ?? `live mode: HTTP ${response.status}`);
+  const session = await LiveSession.start(environment);
+  state.poll = setInterval(() => session.poll().catch(() => {}), 1000);
+  return show(session);
+}
+
+function leave() {
+  clearInterval(state.poll);
   state.session?.dispose();
   state.session = null;
-  const session = await Session.start({ bundle, seed, playback });
+}
+
+function setMode(live) {
+  document.body.classList.toggle("live", live);
+  el("mode-simulator").setAttribute("aria-pressed", String(!live));
+  el("mode-live").setAttribute("aria-pressed", String(live));
+  el("subtitle").textContent = live ? "agent desktop · live: a real SIP phone against two real SIP servers" : "agent desktop · simulator in virtual time";
+}
+
+function show(session) {
   state.session = session;
   state.logShown = 0;
   state.traceShown = 0;
   awaiting.clear();
   el("log").replaceChildren();
   el("trace").textContent = "";
-  el("seed").value = String(seed);
+  el("seed").value = String(session.seed);
+  setMode(session.live === true);
   session.subscribe(() => {
     state.dirty = true;
   });
@@ -77,7 +109,7 @@ function seedField() {
 
 function frame(time) {
   const session = state.session;
-  if (session !== null && state.running && state.lastFrame !== null) {
+  if (session !== null && !session.live && state.running && state.lastFrame !== null) {
     // Real time times the speed; at most a second of real time per frame
     // (a background tab's frames are rare), in whole virtual milliseconds.
     state.carry += Math.min(1000, time - state.lastFrame) * state.speed;
@@ -125,26 +157,33 @@ function nextTarget(session) {
 
 // ------------------------------------------------------------------- sites
 
+/** A site's card and its header: the name in the site's colour, its role, and where the desktop is. */
+function siteCard(session, site, index) {
+  const card = document.createElement("section");
+  card.className = "card site";
+  card.style.setProperty("--site", `var(--site-${index})`);
+  card.setAttribute("aria-label", `Site ${site}`);
+  const head = document.createElement("header");
+  const title = document.createElement("h2");
+  title.textContent = site;
+  const role = document.createElement("span");
+  role.className = "role";
+  role.textContent = session.policy?.preferred === site ? "preferred" : session.policy?.peer === site ? "peer" : "";
+  const here = document.createElement("span");
+  here.className = "here";
+  here.dataset.here = site;
+  head.append(title, role, here);
+  return { card, head };
+}
+
 /** The site cards: built once per session, updated by render(). */
 function buildSites(session) {
+  if (session.live) return buildLiveSites(session);
   const cards = el("site-cards");
   cards.replaceChildren();
   const interactive = session.world !== null;
   session.sites.forEach((site, index) => {
-    const card = document.createElement("section");
-    card.className = "card site";
-    card.style.setProperty("--site", `var(--site-${index})`);
-    card.setAttribute("aria-label", `Site ${site}`);
-    const head = document.createElement("header");
-    const title = document.createElement("h2");
-    title.textContent = site;
-    const role = document.createElement("span");
-    role.className = "role";
-    role.textContent = session.policy?.preferred === site ? "preferred" : session.policy?.peer === site ? "peer" : "";
-    const here = document.createElement("span");
-    here.className = "here";
-    here.dataset.here = site;
-    head.append(title, role, here);
+    const { card, head } = siteCard(session, site, index);
 
     const whole = document.createElement("div");
     whole.className = "row";
@@ -152,28 +191,12 @@ function buildSites(session) {
     const restore = button(`Restore ${site}`, () => session.world.setSite(site, true), `restore-${site}`);
     whole.append(fail, restore);
 
-    const table = document.createElement("table");
-    table.className = "members";
-    const caption = document.createElement("caption");
-    caption.className = "sr-only";
-    caption.textContent = `${site} servers: press a member to fail or restore it`;
-    table.append(caption);
-    for (const [service, label] of SERVICES) {
-      const row = document.createElement("tr");
-      const name = document.createElement("th");
-      name.scope = "row";
-      name.textContent = label;
-      row.append(name);
-      for (const member of MEMBERS) {
-        const cell = document.createElement("td");
-        const toggle = button(member, () => session.world.setMember(site, service, member, !session.world.isUp(site, service, member)));
-        toggle.className = "member";
-        toggle.dataset.member = `${site}/${service}/${member}`;
-        cell.append(toggle);
-        row.append(cell);
-      }
-      table.append(row);
-    }
+    const table = membersTable(`${site} servers: press a member to fail or restore it`, () => MEMBERS, (service, member) => {
+      const toggle = button(member, () => session.world.setMember(site, service, member, !session.world.isUp(site, service, member)));
+      toggle.className = "member";
+      toggle.dataset.member = `${site}/${service}/${member}`;
+      return toggle;
+    });
 
     const phone = document.createElement("div");
     phone.className = "row phone";
@@ -200,6 +223,30 @@ function buildSites(session) {
   el("call-start").disabled = !interactive;
 }
 
+/** A site's table of services (rows) and members (cells made by `cell`), captioned for screen readers. */
+function membersTable(captionText, members, cell) {
+  const table = document.createElement("table");
+  table.className = "members";
+  const caption = document.createElement("caption");
+  caption.className = "sr-only";
+  caption.textContent = captionText;
+  table.append(caption);
+  for (const [service, label] of SERVICES) {
+    const row = document.createElement("tr");
+    const name = document.createElement("th");
+    name.scope = "row";
+    name.textContent = label;
+    row.append(name);
+    for (const member of members(service)) {
+      const td = document.createElement("td");
+      td.append(cell(service, member));
+      row.append(td);
+    }
+    table.append(row);
+  }
+  return table;
+}
+
 function button(text, onClick, id) {
   const control = document.createElement("button");
   control.type = "button";
@@ -217,6 +264,7 @@ function memberState(session, site, service, member) {
 }
 
 function updateSites(session) {
+  if (session.live) return updateLiveSites(session);
   const status = session.status;
   const asleep = session.clock.asleep;
   const interactive = session.world !== null;
@@ -228,10 +276,7 @@ function updateSites(session) {
     toggle.setAttribute("aria-label", `${site} ${serviceText(service)} ${member}: ${up}${interactive ? (up === "up" ? " (press to fail)" : " (press to restore)") : ""}`);
     toggle.setAttribute("aria-pressed", String(up === "up"));
   }
-  for (const here of document.querySelectorAll("[data-here]")) {
-    const on = status?.site === here.dataset.here;
-    here.textContent = on ? `desktop here · ${status.phase.replaceAll("_", " ")}` : "";
-  }
+  markWhereTheDesktopIs(status);
   for (const label of document.querySelectorAll("[data-phone]")) {
     const site = label.dataset.phone;
     const registered = interactive ? session.world.isRegistered(site) : session.history.endpoint[site]?.at(-1)?.registered === true;
@@ -250,6 +295,84 @@ function updateSites(session) {
     : session.playback !== null
       ? `Playing the scenario “${session.playback.name}”: its steps drive the engine; the controls of the world are off.`
       : "";
+}
+
+/** Live site cards: kill and restore, the links as the stack reports them, and the registration as the SIP server and the engine see it. */
+function buildLiveSites(session) {
+  const cards = el("site-cards");
+  cards.replaceChildren();
+  session.sites.forEach((site, index) => {
+    const { card, head } = siteCard(session, site, index);
+
+    const row = document.createElement("div");
+    row.className = "row";
+    const kill = button(`Kill ${site}`, () => guard(session.site(site, "kill")), `kill-${site}`);
+    kill.title = "Kills its SIP server and link endpoints at once, as a power loss would";
+    const restore = button(`Restore ${site}`, () => guard(session.site(site, "restore")), `restore-${site}`);
+    const manual = button(`Switch to ${site}`, () => session.feed({ type: "switch_requested", site }), `switch-${site}`);
+    manual.className = "manual";
+    row.append(kill, restore, manual);
+
+    // The live sites run one SIP server each: the pair's primary.
+    const members = (service) => (service === "sip-server" ? ["primary"] : MEMBERS);
+    const table = membersTable(`${site} links, as the desktop's stack last reported them`, members, (service, member) => {
+      const stateLabel = document.createElement("span");
+      stateLabel.className = "state";
+      stateLabel.dataset.link = `${site}/${service}/${member}`;
+      stateLabel.textContent = member;
+      return stateLabel;
+    });
+
+    const reports = document.createElement("dl");
+    reports.className = "reports";
+    const server = document.createElement("dt");
+    server.textContent = "SIP server says";
+    const serverSays = document.createElement("dd");
+    serverSays.dataset.server = site;
+    const engine = document.createElement("dt");
+    engine.textContent = "Engine believes";
+    const engineSays = document.createElement("dd");
+    engineSays.dataset.believes = site;
+    reports.append(server, serverSays, engine, engineSays);
+    card.append(head, row, table, reports);
+    cards.append(card);
+  });
+  el("call-start").disabled = false;
+}
+
+/** "desktop here · PHASE" on the card of the site the desktop is on. */
+function markWhereTheDesktopIs(status) {
+  for (const here of document.querySelectorAll("[data-here]")) {
+    const on = status?.site === here.dataset.here;
+    here.textContent = on ? `desktop here · ${status.phase.replaceAll("_", " ")}` : "";
+  }
+}
+
+function updateLiveSites(session) {
+  const status = session.status;
+  for (const label of document.querySelectorAll("[data-link]")) {
+    const [site, service, member] = label.dataset.link.split("/");
+    const up = session.memberState(site, service, member);
+    label.dataset.state = up;
+    label.setAttribute("aria-label", `${site} ${serviceText(service)} ${member}: ${up}`);
+  }
+  markWhereTheDesktopIs(status);
+  for (const says of document.querySelectorAll("[data-server]")) {
+    const report = session.registrations?.[says.dataset.server];
+    if (report === undefined) says.textContent = "…";
+    else if (!report.up) says.textContent = "down (killed)";
+    else if (report.contacts.length === 0) says.textContent = "no registration";
+    else says.textContent = `agent registered (${report.contacts.map((c) => `expires in ${c.expires} s`).join(", ")})`;
+    says.className = report?.up === false ? "bad" : report?.contacts?.length > 0 ? "ok" : "";
+  }
+  for (const believes of document.querySelectorAll("[data-believes]")) {
+    const site = believes.dataset.believes;
+    const here = status?.site === site;
+    believes.textContent = here ? (status.endpoint_registered ? "phone registered here" : "phone not registered yet") : "not here";
+    believes.className = here && status.endpoint_registered ? "ok" : "";
+  }
+  updateCalls(session, false);
+  el("desktop-note").textContent = "";
 }
 
 function updateCalls(session, asleep) {
@@ -375,10 +498,12 @@ function renderTrace(session) {
 }
 
 function timelineModel(session, now) {
-  const end = Math.max(now, MIN_WINDOW, session.status?.pending?.at ?? 0);
+  // Live: the last few minutes, from at least half a minute on; simulated: the whole session.
+  const start = session.live ? Math.max(0, now - LIVE_WINDOW) : 0;
+  const end = Math.max(now, start + (session.live ? 30_000 : MIN_WINDOW), session.status?.pending?.at ?? 0);
   return {
-    start: 0,
-    end: end + Math.round((end - 0) * 0.04),
+    start,
+    end: end + Math.round((end - start) * 0.04),
     now,
     sites: session.sites,
     services: SERVICES.map(([service]) => service),
@@ -612,6 +737,16 @@ function wire() {
     if (session === null) return;
     download(`continuity-session-${session.seed}.trace.jsonl`, session.trace(), "application/x-ndjson");
   });
+  el("mode-live").addEventListener("click", () => {
+    if (!state.session?.live) guard(startLive());
+  });
+  el("mode-simulator").addEventListener("click", () => {
+    if (state.session?.live) guard(startSession({ bundle: state.inForce, seed: seedField() }));
+  });
+  el("live-trace").addEventListener("click", () => {
+    const session = state.session;
+    if (session !== null) download("continuity-live.trace.jsonl", session.emitted.map(traceLine).join(""), "application/x-ndjson");
+  });
   showTab = tabs(document.querySelector(".tabs"), () => {
     state.dirty = true;
   });
@@ -639,7 +774,8 @@ async function main() {
   wire();
   editor.show(defaultBundle);
   const seed = params.has("seed") && Number.isSafeInteger(Number(params.get("seed"))) ? Number(params.get("seed")) : drawSeed();
-  await startSession({ bundle: defaultBundle, seed });
+  if (params.has("live")) await startLive();
+  else await startSession({ bundle: defaultBundle, seed });
   await loadLibrary();
   if (params.has("scenario")) await playLibrary(params.get("scenario"));
   document.body.dataset.ready = "true";

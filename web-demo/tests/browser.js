@@ -20,9 +20,9 @@ const FLAGS = [
   "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 ];
 
-/** Starts the server on the built demo and Chromium; `close()` stops both. */
-export async function launch() {
-  const server = await startServer({ root: DIST });
+/** Starts the server on the built demo (with `live` sites, if given) and Chromium; `close()` stops both. */
+export async function launch({ live = null } = {}) {
+  const server = await startServer({ root: DIST, live });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   await mkdir(SCREENSHOTS, { recursive: true });
   return {
@@ -47,6 +47,9 @@ export async function openDemo(env, query = "seed=7&paused") {
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console error: ${message.text()}`);
   });
+  page.on("worker", (worker) => worker.on("console", (message) => {
+    if (message.type() === "error") problems.push(`worker console error: ${message.text()}`);
+  }));
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
   page.on("response", (response) => {
