@@ -68,6 +68,8 @@ async function main() {
   // that the live mode starts as dist/worker.js.
   await build({
     entryPoints: { app: path.join(here, "src/main.js"), worker: "continuity-engine/worker" },
+    // Bare entry points resolve from here (web-demo/node_modules), wherever the build is run from.
+    absWorkingDir: here,
     bundle: true,
     format: "esm",
     target: "es2022",
