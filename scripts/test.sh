@@ -37,7 +37,7 @@ bash scripts/fuzz.sh 10
 
 bash scripts/test-wasm.sh
 
-say "web demo (server, simulator end to end in headless Chromium)"
+say "web demo (server, live sites, simulator and live mode end to end in headless Chromium)"
 bash scripts/test-web-demo.sh
 
 say "command-line smoke run"
