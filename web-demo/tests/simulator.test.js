@@ -54,7 +54,7 @@ describe("the simulator", () => {
     await page.waitForFunction(() => !document.getElementById("banner-pending").hidden);
     const pending = await page.textContent("#banner-pending");
     assert.match(pending, /switch to SiteB \(site-timeout\) in 1 min 00 s/);
-    const announced = lines(await pageTrace(page)).find((line) => line.output.type === "switchover_pending");
+    const announced = lines(await pageTrace(page)).find((line) => line.output.type === "switchover_pending" && line.output.reason === "site-timeout");
     assert.deepEqual(announced, { at: lost, output: { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "site-timeout", at: lost + T } });
 
     // "Next deadline" goes to that very millisecond.

@@ -18,7 +18,28 @@ impl Engine {
     /// After any change: bring deadlines in line with the state, then announce a new phase.
     pub(super) fn settle(&mut self, now: Millis) {
         self.reconcile(now);
+        self.announce_running_deadlines();
         self.announce_phase();
+    }
+
+    /// Rule 2: once the site is active, a switch deadline still running from
+    /// the connect (the endpoint's registration, typically) is announced, so
+    /// that no switch out of `active` comes without warning. Before
+    /// `phase_changed`, which comes last of an input's outputs.
+    fn announce_running_deadlines(&mut self) {
+        let State::Connected(conn) = &self.state else {
+            return;
+        };
+        if !conn.active {
+            return;
+        }
+        for kind in [TimerKind::SiteTimeout, TimerKind::EndpointTimeout] {
+            if let Some(deadline) = self.timers.get(kind)
+                && !deadline.announced
+            {
+                self.pend(kind, deadline.at);
+            }
+        }
     }
 
     /// Rule 2: connect to `site`, with fresh deadlines.
@@ -230,7 +251,6 @@ impl Engine {
             let all_down = AllDown {
                 attempt: all_down.attempt.saturating_add(1),
                 reported_up: false,
-                ..all_down
             };
             return self.wait_for_retry(site, all_down, now);
         }
@@ -240,7 +260,6 @@ impl Engine {
         if self.failed_in_row >= 2 {
             let all_down = AllDown {
                 attempt: 0,
-                reason,
                 reported_up: false,
             };
             return self.wait_for_retry(site, all_down, now);
@@ -327,7 +346,9 @@ impl Engine {
                         reported_up: true,
                         ..all_down
                     };
-                    self.switch(role, all_down.reason, Some(all_down), now);
+                    // The move is the probe's doing: the other site answered
+                    // healthy (not a timeout of the site being tried).
+                    self.switch(role, Reason::AutoRestore, Some(all_down), now);
                 }
                 true
             }

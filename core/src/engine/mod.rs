@@ -125,8 +125,6 @@ struct Connection {
 struct AllDown {
     /// Failed attempts since all sites went down (drives the backoff).
     attempt: u32,
-    /// The reason of the failure that brought all sites down.
-    reason: Reason,
     /// The site being tried was reported up by a probe, so a report for the
     /// other site does not pull the desktop away from it.
     reported_up: bool,

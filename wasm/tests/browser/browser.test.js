@@ -148,7 +148,10 @@ describe("web entry and Engine", () => {
         { at: 0, output: { type: "connect", site: "SiteA" } },
         { at: 0, output: { type: "register_endpoint", site: "SiteA" } },
         { at: 0, output: { type: "phase_changed", phase: "connecting", site: "SiteA", role: "preferred" } },
+        // Active before the endpoint registered: the connect's endpoint deadline is announced, then cancelled.
+        { at: 500, output: { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "endpoint-timeout", at: 30000 } },
         { at: 500, output: { type: "phase_changed", phase: "active", site: "SiteA", role: "preferred" } },
+        { at: 900, output: { type: "switchover_cancelled", to: "SiteB", reason: "endpoint-timeout" } },
         { at: 12000, output: { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "site-timeout", at: 72000 } },
       ]);
       assert.equal(run.deadline, 72000, "T = 60 s after the loss at 12 s");
@@ -278,7 +281,7 @@ describe("web entry and Engine", () => {
       const diagnostics = result.errors["invalid bundle"].diagnostics;
       assert.ok(Array.isArray(diagnostics) && diagnostics.some((d) => d.code === "peer-site-missing"));
       assert.equal(result.unchanged, true, "a refused input changes nothing");
-      assert.deepEqual(result.outputs.map((o) => o.type), ["phase_changed", "switchover_pending"]);
+      assert.deepEqual(result.outputs.map((o) => o.type), ["switchover_pending", "phase_changed", "switchover_cancelled", "switchover_pending"]);
       assert.equal(result.deadline, 61000);
     });
   });
@@ -422,14 +425,18 @@ describe("Web Worker entry through WorkerDriver", () => {
         await driver.probeResult("SiteB", true);
         return { outputs: outputs.slice(from), during, unregistered, status: await driver.status() };
       });
-      const [activated, pending, cancelled] = active.outputs;
+      const [announced, activated, registered, pending, cancelled] = active.outputs;
       assert.deepEqual(active.outputs.map(({ output }) => output), [
+        // Active before the endpoint registered: the connect's endpoint deadline is announced, then cancelled.
+        { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "endpoint-timeout", at: announced.output.at },
         { type: "phase_changed", phase: "active", site: "SiteA", role: "preferred" },
+        { type: "switchover_cancelled", to: "SiteB", reason: "endpoint-timeout" },
         // W = 30 s after the registration was lost.
         { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "endpoint-timeout", at: pending.at + 30000 },
         { type: "switchover_cancelled", to: "SiteB", reason: "endpoint-timeout" },
       ]);
-      assert.ok(activated.at <= pending.at && pending.at <= cancelled.at);
+      assert.ok(announced.output.at - 30000 <= announced.at && announced.at === activated.at, "W = 30 s from the connect, announced as the site became active");
+      assert.ok(activated.at <= registered.at && registered.at <= pending.at && pending.at <= cancelled.at);
       assert.deepEqual(active.unregistered.pending, { to: "SiteB", at: pending.at + 30000, reason: "endpoint-timeout" });
       assert.equal(active.status.pending, null);
       assert.equal(active.status.ignored.out_of_phase, 1, "the unasked probe result is counted");

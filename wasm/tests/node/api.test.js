@@ -43,10 +43,14 @@ describe("a site outage, driven by hand in virtual time", () => {
     host.at(0, { type: "start" });
     const before = host.trace.length;
     linksUp(host, "SiteA", 100);
+    // The endpoint deadline of the connect, still running, is announced as the site becomes active.
     assert.deepEqual(host.trace.slice(before), [
+      { at: 500, output: { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "endpoint-timeout", at: 30000 } },
       { at: 500, output: { type: "phase_changed", phase: "active", site: "SiteA", role: "preferred" } },
     ]);
-    assert.deepEqual(host.at(900, { type: "endpoint_registered", site: "SiteA" }), []);
+    assert.deepEqual(host.at(900, { type: "endpoint_registered", site: "SiteA" }), [
+      { type: "switchover_cancelled", to: "SiteB", reason: "endpoint-timeout" },
+    ]);
 
     assert.equal(host.engine.pollTimeout(), null);
     const status = host.engine.status();
