@@ -176,8 +176,9 @@ impl Engine {
         }
     }
 
-    /// Arms a failure deadline and announces it with `switchover_pending`.
-    fn pend(&mut self, kind: TimerKind, at: Millis) {
+    /// Arms a switch deadline and announces it with `switchover_pending`
+    /// (also to announce the new time of one moved by a recheck).
+    pub(super) fn pend(&mut self, kind: TimerKind, at: Millis) {
         // Only switch deadlines are pended.
         let (Some(reason), Some(from)) = (kind.switch_reason(), self.current_site()) else {
             return;

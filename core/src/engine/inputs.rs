@@ -138,22 +138,32 @@ impl Engine {
         // A switchback deferred by an interaction rests on probes from before
         // the freeze: it becomes a scheduled one again, so the probes of the
         // grace period can still cancel it.
-        if conn.restore.due.take().is_some() {
+        let deferred = conn.restore.due.take().is_some();
+        if deferred {
             self.timers.arm(TimerKind::Restore, grace, true);
         }
+        let mut moved = Vec::new();
         for kind in [
             TimerKind::SiteTimeout,
             TimerKind::EndpointTimeout,
             TimerKind::Restore,
         ] {
             if let Some(deadline) = self.timers.get(kind) {
-                self.timers
-                    .arm(kind, deadline.at.max(grace), deadline.announced);
+                let at = deadline.at.max(grace);
+                self.timers.arm(kind, at, deadline.announced);
+                let rescheduled = at != deadline.at || (deferred && kind == TimerKind::Restore);
+                if deadline.announced && rescheduled {
+                    moved.push((kind, at));
+                }
             }
         }
         self.emit(Output::Recheck {
             site: self.site_name(site),
         });
+        // Announced switches keep their notices true: their new times.
+        for (kind, at) in moved {
+            self.pend(kind, at);
+        }
         Handled::Applied
     }
 

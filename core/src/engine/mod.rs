@@ -493,7 +493,14 @@ impl Engine {
         // configuration from spinning, and whatever it leaves stays due, so
         // `poll_timeout` asks for another call at once.
         for _ in 0..64 {
-            let Some((at, kind)) = self.timers.next() else {
+            // Deadlines only a little late come first, each at its own time;
+            // the stale ones (handled at `now`) after them, so that time
+            // never runs backwards between two deadlines of one call.
+            let fresh = self
+                .timers
+                .next_since(now.saturating_sub(wake_gap))
+                .filter(|(at, _)| *at <= now);
+            let Some((at, kind)) = fresh.or_else(|| self.timers.next()) else {
                 break;
             };
             if at > now {
@@ -512,7 +519,6 @@ impl Engine {
             };
             if stale && kind.switches() {
                 let grace = now.saturating_add(self.timing().recheck_grace);
-                self.timers.arm(kind, grace, deadline.announced);
                 if !rechecked {
                     rechecked = true;
                     if let Some(site) = self.current_site() {
@@ -520,6 +526,13 @@ impl Engine {
                             site: self.site_name(site),
                         });
                     }
+                }
+                // An announced switch keeps its notice true: its new time is
+                // announced (after the recheck, a command).
+                if deadline.announced {
+                    self.pend(kind, grace);
+                } else {
+                    self.timers.arm(kind, grace, false);
                 }
                 continue;
             }

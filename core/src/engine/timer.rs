@@ -90,9 +90,15 @@ impl Timers {
     /// Every input asks this (to catch up on due deadlines), so it is one
     /// plain pass over the slots: a strict `<` keeps the first of equal times.
     pub(crate) fn next(&self) -> Option<(Millis, TimerKind)> {
+        self.next_since(0)
+    }
+
+    /// The earliest deadline at or after `from`, as [`Timers::next`].
+    pub(crate) fn next_since(&self, from: Millis) -> Option<(Millis, TimerKind)> {
         let mut next: Option<(Millis, TimerKind)> = None;
         for (slot, kind) in self.slots.iter().zip(TimerKind::ALL) {
             if let Some(deadline) = slot
+                && deadline.at >= from
                 && next.is_none_or(|(at, _)| deadline.at < at)
             {
                 next = Some((deadline.at, kind));

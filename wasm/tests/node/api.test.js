@@ -180,7 +180,11 @@ describe("a site outage, driven by hand in virtual time", () => {
     const host = activeOnSiteA();
     host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "primary" });
     host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "backup" });
-    assert.deepEqual(host.at(68000, { type: "resumed" }), [{ type: "recheck", site: "SiteA" }]);
+    // The announced switch keeps its notice true: its new time, after the recheck.
+    assert.deepEqual(host.at(68000, { type: "resumed" }), [
+      { type: "recheck", site: "SiteA" },
+      { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "site-timeout", at: 78000 },
+    ]);
     assert.equal(host.engine.pollTimeout(), 78000);
     assert.deepEqual(host.engine.status().pending, { to: "SiteB", at: 78000, reason: "site-timeout" });
   });
@@ -189,8 +193,11 @@ describe("a site outage, driven by hand in virtual time", () => {
     const host = activeOnSiteA();
     host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "primary" });
     host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "backup" });
-    assert.equal(host.engine.handleTimeout(95000), 1);
-    assert.deepEqual(host.engine.drainOutputs(), [{ type: "recheck", site: "SiteA" }]);
+    assert.equal(host.engine.handleTimeout(95000), 2);
+    assert.deepEqual(host.engine.drainOutputs(), [
+      { type: "recheck", site: "SiteA" },
+      { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "site-timeout", at: 105000 },
+    ]);
     assert.equal(host.engine.pollTimeout(), 105000);
   });
 

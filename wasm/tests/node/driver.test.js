@@ -182,7 +182,10 @@ describe("Driver: the timer", () => {
     page.hide();
     run.clock.time = 68000; // the tab was frozen: no timer ran
     page.show();
-    assert.deepEqual(run.seen.at(-1), { at: 68000, output: { type: "recheck", site: "SiteA" } });
+    assert.deepEqual(run.seen.slice(-2), [
+      { at: 68000, output: { type: "recheck", site: "SiteA" } },
+      { at: 68000, output: { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "site-timeout", at: 78000 } },
+    ]);
     assert.equal(run.clock.armedAt(), 78000);
     run.clock.advanceTo(78000);
     assert.ok(run.seen.some(({ at, output }) => at === 78000 && output.type === "switched"));
