@@ -6,6 +6,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use continuity_core::trace;
+
+pub mod sim;
 use continuity_native::files::load_scenario;
 
 /// The suffix of an expected trace file: `NAME.json` is checked against `NAME.trace.jsonl`.
