@@ -143,6 +143,8 @@ mod vocab;
 pub mod wire;
 
 pub use config::{Bundle, Diagnostic, ResolvedPolicy, Severity, validate};
+#[cfg(feature = "planted-bugs")]
+pub use engine::PlantedBug;
 pub use engine::{
     Engine, Handled, Ignore, Ignored, LinkState, NextTimer, PendingSwitch, ServiceStatus, Status,
     TimerKind,

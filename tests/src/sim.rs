@@ -26,8 +26,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use continuity_core::config::Timing;
 use continuity_core::{
-    Bundle, BundleSource, Emitted, Engine, Input, Member, Millis, Name, Output, Phase, Reason,
-    Scenario, Service, Step,
+    Bundle, BundleSource, Emitted, Engine, Input, Member, Millis, Name, Output, Phase, PlantedBug,
+    Reason, Scenario, Service, Step,
 };
 
 pub mod check;
@@ -370,10 +370,18 @@ const HEALED_SHARE: u64 = 4;
 
 /// Runs one seed for `duration` simulated ms.
 pub fn run(seed: u64, duration: Millis) -> Run {
+    run_planted(seed, duration, None)
+}
+
+/// Runs one seed with a known bug planted in the engine (the harness's self-test).
+pub fn run_planted(seed: u64, duration: Millis, bug: Option<PlantedBug>) -> Run {
     let mut rng = Rng::new(seed);
     let rates = Rates::draw(&mut rng);
     let bundle = bundle(&mut rng);
-    let engine = Engine::new(bundle.clone(), seed).expect("a valid bundle makes an engine");
+    let mut engine = Engine::new(bundle.clone(), seed).expect("a valid bundle makes an engine");
+    if let Some(bug) = bug {
+        engine.plant(bug);
+    }
     let timing = engine.policy().expect("a full bundle has a policy").timing;
     let heal_at = duration - duration / HEALED_SHARE;
     let mut sim = Sim {

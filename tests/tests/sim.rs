@@ -1,10 +1,12 @@
 //! The simulation harness in the test command: 10,000 seeds × one simulated
 //! hour each, every safety invariant after every engine call and liveness
-//! once the world heals (tests/src/sim.rs), and determinism: a sample of
-//! seeds run twice, and replayed from their own record by the scenario
-//! runner every host shares, give the same trace byte for byte.
+//! once the world heals (tests/src/sim.rs); determinism: a sample of seeds
+//! run twice, and replayed from their own record by the scenario runner
+//! every host shares, give the same trace byte for byte; and the harness
+//! can fail: each known bug planted in the engine is found within a few
+//! seeds.
 
-use continuity_core::{Bundle, BundleSource, Scenario, trace};
+use continuity_core::{Bundle, BundleSource, PlantedBug, Scenario, trace};
 use continuity_tests::sim::{self, ONE_HOUR};
 
 /// Seeds in the test command (`cargo run --release -p continuity-tests --bin sim -- --seeds N` runs more).
@@ -102,5 +104,26 @@ fn rates_are_drawn_per_seed_and_printed() {
         "jitter",
     ] {
         assert!(text.contains(word), "the printed rates name {word}: {text}");
+    }
+}
+
+/// Seeds the harness may take to find a planted bug.
+const FIND_WITHIN: u64 = 200;
+
+#[test]
+fn the_harness_finds_each_planted_bug_within_a_few_seeds() {
+    for bug in [
+        PlantedBug::NoDeadline,
+        PlantedBug::NoBackoffCap,
+        PlantedBug::DoubleConnect,
+    ] {
+        let found = (0..FIND_WITHIN).find_map(|seed| {
+            let run = sim::run_planted(seed, ONE_HOUR, Some(bug));
+            run.failure.map(|failure| (seed, failure))
+        });
+        let Some((seed, failure)) = found else {
+            panic!("{bug:?} was not found in {FIND_WITHIN} seeds: the harness cannot see it");
+        };
+        println!("{bug:?}: found by seed {seed}: {failure}");
     }
 }

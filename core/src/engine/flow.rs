@@ -94,6 +94,17 @@ impl Engine {
         let Some(from) = self.current_site() else {
             return;
         };
+        #[cfg(feature = "planted-bugs")]
+        if self.planted(super::PlantedBug::DoubleConnect) {
+            self.connect(to, now, all_down);
+            self.leave(from);
+            self.emit(Output::Switched {
+                from: self.site_name(from),
+                to: self.site_name(to),
+                reason,
+            });
+            return;
+        }
         self.leave(from);
         self.connect(to, now, all_down);
         self.emit(Output::Switched {
@@ -186,6 +197,12 @@ impl Engine {
         let Some(to) = self.other(from) else {
             return;
         };
+        #[cfg(feature = "planted-bugs")]
+        let at = if self.planted(super::PlantedBug::NoDeadline) {
+            self.now.saturating_add(1)
+        } else {
+            at
+        };
         self.timers.arm(kind, at, true);
         self.emit(Output::SwitchoverPending {
             from: self.site_name(from),
@@ -272,7 +289,16 @@ impl Engine {
     fn wait_for_retry(&mut self, from: Role, all_down: AllDown, now: Millis) {
         self.leave(from);
         let timing = self.timing();
-        let window = backoff_window(&timing, all_down.attempt);
+        #[cfg_attr(not(feature = "planted-bugs"), allow(unused_mut))]
+        let mut window = backoff_window(&timing, all_down.attempt);
+        #[cfg(feature = "planted-bugs")]
+        if self.planted(super::PlantedBug::NoBackoffCap) {
+            let uncapped = Timing {
+                backoff_cap: Millis::MAX,
+                ..timing
+            };
+            window = backoff_window(&uncapped, all_down.attempt);
+        }
         let retry_at = now.saturating_add(self.rng.below(window));
         let next = self.other(from).unwrap_or(from);
         self.state = State::Waiting { next, all_down };

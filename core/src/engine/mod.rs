@@ -3,6 +3,8 @@
 mod flow;
 mod handled;
 mod inputs;
+#[cfg(feature = "planted-bugs")]
+mod planted;
 mod rng;
 mod status;
 mod timer;
@@ -17,6 +19,8 @@ use crate::types::{Member, Millis, Name, Phase, Reason, Role, Service, ServiceSe
 use crate::vocab::{Emitted, Input, Output};
 
 pub use handled::{Handled, Ignore};
+#[cfg(feature = "planted-bugs")]
+pub use planted::PlantedBug;
 use rng::Rng;
 pub use status::{Ignored, LinkState, NextTimer, PendingSwitch, ServiceStatus, Status};
 pub use timer::TimerKind;
@@ -78,6 +82,9 @@ pub struct Engine {
     ignored: Ignored,
     /// The (phase, site, role) last announced with `phase_changed`.
     announced: (Phase, Option<Name>, Option<Role>),
+    /// A known bug planted for the simulation harness's self-test.
+    #[cfg(feature = "planted-bugs")]
+    planted: Option<PlantedBug>,
 }
 
 /// What the engine is doing; each state carries its own data.
@@ -197,7 +204,22 @@ impl Engine {
             interactions: Vec::with_capacity(4),
             ignored: Ignored::default(),
             announced: (Phase::Idle, None, None),
+            #[cfg(feature = "planted-bugs")]
+            planted: None,
         })
+    }
+
+    /// Plants a known bug, for the simulation harness's self-test only
+    /// (feature `planted-bugs`).
+    #[cfg(feature = "planted-bugs")]
+    pub fn plant(&mut self, bug: PlantedBug) {
+        self.planted = Some(bug);
+    }
+
+    /// Whether `bug` is planted (always false without the feature).
+    #[cfg(feature = "planted-bugs")]
+    fn planted(&self, bug: PlantedBug) -> bool {
+        self.planted == Some(bug)
     }
 
     /// Feeds any input; dispatches to the typed `handle_*` method.

@@ -33,6 +33,8 @@ pub struct Checker {
     /// Commands in the current simulated second.
     second: Millis,
     commands: u32,
+    /// When the engine last asked for a recheck (a deadline it re-armed then runs from it).
+    recheck_at: Option<Millis>,
     /// (time, phase, site) of every phase change, for liveness.
     history: Vec<(Millis, Phase, Option<Name>)>,
 }
@@ -53,6 +55,7 @@ impl Checker {
             endpoint: false,
             second: 0,
             commands: 0,
+            recheck_at: None,
             history: Vec::new(),
         }
     }
@@ -141,6 +144,25 @@ impl Checker {
                         "at {at}: switchover_pending due at {due}, in the past"
                     ));
                 }
+                // A failure deadline is the full timeout after the loss, the
+                // connect's own deadline, or a recheck's grace — never sooner.
+                let t = self.timing;
+                let timeout = match reason {
+                    Reason::SiteTimeout => Some(t.site_timeout),
+                    Reason::EndpointTimeout => Some(t.endpoint_timeout),
+                    _ => None,
+                };
+                let after_recheck = self.recheck_at.map(|r| r + t.recheck_grace);
+                if let Some(timeout) = timeout
+                    && *due != at + timeout
+                    && Some(*due) != after_recheck
+                    && *due != self.connected_at + timeout
+                {
+                    return Err(format!(
+                        "at {at}: switchover_pending ({}) due at {due}: neither the timeout ({timeout} ms) after now, nor after the connect, nor a recheck's grace",
+                        reason_text(*reason)
+                    ));
+                }
                 self.pending
                     .insert(reason_text(*reason), (to.clone(), *due));
             }
@@ -153,6 +175,7 @@ impl Checker {
                 ));
             }
             Output::Switched { from, to, reason } => self.switched(at, from, to, *reason)?,
+            Output::Recheck { .. } => self.recheck_at = Some(at),
             Output::AllSitesDown { retry_at }
                 if retry_at.saturating_sub(at) > self.timing.backoff_cap =>
             {
