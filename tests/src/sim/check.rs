@@ -33,8 +33,8 @@ pub struct Checker {
     /// Commands in the current simulated second.
     second: Millis,
     commands: u32,
-    /// When the engine last asked for a recheck (a deadline it re-armed then runs from it).
-    recheck_at: Option<Millis>,
+    /// When the engine asked for rechecks since the connect (a deadline re-armed then runs from one).
+    rechecks: Vec<Millis>,
     /// (time, phase, site) of every phase change, for liveness.
     history: Vec<(Millis, Phase, Option<Name>)>,
 }
@@ -55,7 +55,7 @@ impl Checker {
             endpoint: false,
             second: 0,
             commands: 0,
-            recheck_at: None,
+            rechecks: Vec::new(),
             history: Vec::new(),
         }
     }
@@ -109,6 +109,7 @@ impl Checker {
                 }
                 self.connected.push(site.clone());
                 self.connected_at = at;
+                self.rechecks.clear();
                 self.links.clear();
                 self.endpoint = false;
             }
@@ -152,10 +153,10 @@ impl Checker {
                     Reason::EndpointTimeout => Some(t.endpoint_timeout),
                     _ => None,
                 };
-                let after_recheck = self.recheck_at.map(|r| r + t.recheck_grace);
+                let after_recheck = self.rechecks.iter().any(|r| r + t.recheck_grace == *due);
                 if let Some(timeout) = timeout
                     && *due != at + timeout
-                    && Some(*due) != after_recheck
+                    && !after_recheck
                     && *due != self.connected_at + timeout
                 {
                     return Err(format!(
@@ -175,7 +176,7 @@ impl Checker {
                 ));
             }
             Output::Switched { from, to, reason } => self.switched(at, from, to, *reason)?,
-            Output::Recheck { .. } => self.recheck_at = Some(at),
+            Output::Recheck { .. } => self.rechecks.push(at),
             Output::AllSitesDown { retry_at }
                 if retry_at.saturating_sub(at) > self.timing.backoff_cap =>
             {
