@@ -142,18 +142,19 @@ impl Engine {
         if deferred {
             self.timers.arm(TimerKind::Restore, grace, true);
         }
-        let mut moved = Vec::new();
-        for kind in [
+        let kinds = [
             TimerKind::SiteTimeout,
             TimerKind::EndpointTimeout,
             TimerKind::Restore,
-        ] {
+        ];
+        let mut moved = [None; 3];
+        for (kind, moved) in kinds.into_iter().zip(&mut moved) {
             if let Some(deadline) = self.timers.get(kind) {
                 let at = deadline.at.max(grace);
                 self.timers.arm(kind, at, deadline.announced);
                 let rescheduled = at != deadline.at || (deferred && kind == TimerKind::Restore);
                 if deadline.announced && rescheduled {
-                    moved.push((kind, at));
+                    *moved = Some((kind, at));
                 }
             }
         }
@@ -161,7 +162,7 @@ impl Engine {
             site: self.site_name(site),
         });
         // Announced switches keep their notices true: their new times.
-        for (kind, at) in moved {
+        for (kind, at) in moved.into_iter().flatten() {
             self.pend(kind, at);
         }
         Handled::Applied

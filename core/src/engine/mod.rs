@@ -216,7 +216,7 @@ impl Engine {
         self.planted = Some(bug);
     }
 
-    /// Whether `bug` is planted (always false without the feature).
+    /// Whether `bug` is planted.
     #[cfg(feature = "planted-bugs")]
     fn planted(&self, bug: PlantedBug) -> bool {
         self.planted == Some(bug)
