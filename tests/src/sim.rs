@@ -27,7 +27,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use continuity_core::config::Timing;
 use continuity_core::{
     Bundle, BundleSource, Emitted, Engine, Input, Member, Millis, Name, Output, Phase, PlantedBug,
-    Reason, Scenario, Service, Step,
+    Scenario, Service, Step,
 };
 
 pub mod check;
@@ -900,7 +900,7 @@ impl Totals {
         self.calls += run.calls;
         for emitted in &run.trace {
             let key = match &emitted.output {
-                Output::Switched { reason, .. } => format!("switched ({})", reason_text(*reason)),
+                Output::Switched { reason, .. } => format!("switched ({})", reason.as_str()),
                 other => other.type_name().to_owned(),
             };
             *self.outputs.entry(key).or_default() += 1;
@@ -982,13 +982,3 @@ fn panicked(seed: u64, message: String) -> Run {
 
 /// One simulated hour, the length of a run in the test command.
 pub const ONE_HOUR: Millis = HOUR;
-
-/// Why a switch happened, for the checker's messages.
-pub(crate) fn reason_text(reason: Reason) -> &'static str {
-    match reason {
-        Reason::SiteTimeout => "site-timeout",
-        Reason::EndpointTimeout => "endpoint-timeout",
-        Reason::AutoRestore => "auto-restore",
-        Reason::Manual => "manual",
-    }
-}

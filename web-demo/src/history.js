@@ -3,9 +3,19 @@
 // pending switches and the host's sleeps. Filled from the world's changes
 // and the engine's outputs; read by timeline.js as its model.
 
+import { MEMBERS } from "./world.js";
+
 export class History {
-  constructor(sites) {
+  /** Links as the inputs reported them: "site/service/member" -> up. */
+  #reported = new Map();
+
+  /**
+   * @param {string[]} sites the site names
+   * @param {(service: string) => string[]} members the members each service runs (both, unless a site runs one)
+   */
+  constructor(sites, members = () => MEMBERS) {
     this.sites = sites;
+    this.members = members;
     /** site -> service -> [{at, up}] (members up after each change). */
     this.links = Object.fromEntries(sites.map((site) => [site, {}]));
     /** site -> [{at, registered}]. */
@@ -37,6 +47,37 @@ export class History {
     if (last?.registered === registered) return;
     if (last?.at === at) last.registered = registered;
     else changes.push({ at, registered });
+  }
+
+  /**
+   * Keeps the lanes from an input the engine was given (when the page knows
+   * the world only through the inputs: a played-back scenario, the live mode).
+   */
+  input(input, at) {
+    switch (input.type) {
+      case "link_up":
+      case "link_down": {
+        const { site, service } = input;
+        this.#reported.set(`${site}/${service}/${input.member}`, input.type === "link_up");
+        const members = this.members(service);
+        const up = members.filter((member) => this.#reported.get(`${site}/${service}/${member}`) === true).length;
+        // The lanes count members up out of a pair.
+        this.linkChanged(site, service, up === members.length ? 2 : up === 0 ? 0 : 1, at);
+        break;
+      }
+      case "endpoint_registered":
+      case "endpoint_unregistered":
+        this.endpointChanged(input.site, input.type === "endpoint_registered", at);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** A member's link as last reported: "up", "down" or "unknown". */
+  reported(site, service, member) {
+    const up = this.#reported.get(`${site}/${service}/${member}`);
+    return up === undefined ? "unknown" : up ? "up" : "down";
   }
 
   /** The host sleeps from `start` to `end`. */

@@ -69,7 +69,8 @@ export class LiveSession {
     this.environment = environment;
     this.bundle = environment.bundle;
     this.sites = environment.sites.map((site) => site.name);
-    this.history = new History(this.sites);
+    // The live sites run one SIP server each: the pair's primary.
+    this.history = new History(this.sites, (service) => (service === "sip-server" ? ["primary"] : MEMBERS));
     // The engine's clock is the worker's; the page's views read it through the driver.
     this.clock = {
       now: () => this.#engineNow(),
@@ -112,7 +113,7 @@ export class LiveSession {
       entry.handled = error?.code === "stopped" ? "refused" : "invalid";
       this.#entry("host", `the engine refused the input: ${error.message}`);
     }
-    this.#observe(input, this.driver.now);
+    this.history.input(input, this.driver.now);
     this.#changed();
     return entry.handled;
   }
@@ -272,14 +273,10 @@ export class LiveSession {
       if (mine()) this.feed({ type: "link_down", site, service: "sip-server", member: "primary" });
     });
     phone.on("registered", () => {
-      if (!mine()) return;
-      this.history.endpointChanged(site, true, this.driver.now);
-      this.feed({ type: "endpoint_registered", site });
+      if (mine()) this.feed({ type: "endpoint_registered", site });
     });
     const lost = () => {
-      if (!mine() || this.#phoneAt !== site) return;
-      this.history.endpointChanged(site, false, this.driver.now);
-      this.feed({ type: "endpoint_unregistered", site });
+      if (mine() && this.#phoneAt === site) this.feed({ type: "endpoint_unregistered", site });
     };
     phone.on("unregistered", lost);
     phone.on("registrationFailed", lost);
@@ -355,24 +352,5 @@ export class LiveSession {
 
   #changed() {
     for (const listener of this.#listeners) listener();
-  }
-
-  /** Keeps the timeline's lanes from the links the stack reported. */
-  #observe(input, at) {
-    if (input.type !== "link_up" && input.type !== "link_down") return;
-    const { site, service } = input;
-    this.#reported.set(`${site}/${service}/${input.member}`, input.type === "link_up");
-    // The timeline counts a pair's members up out of two; a site here runs one SIP server.
-    const members = service === "sip-server" ? ["primary"] : MEMBERS;
-    const up = members.filter((member) => this.#reported.get(`${site}/${service}/${member}`) === true).length;
-    this.history.linkChanged(site, service, up === members.length ? 2 : up === 0 ? 0 : 1, at);
-  }
-
-  #reported = new Map();
-
-  /** A member's state as last reported: "up", "down" or "unknown". */
-  memberState(site, service, member) {
-    const up = this.#reported.get(`${site}/${service}/${member}`);
-    return up === undefined ? "unknown" : up ? "up" : "down";
   }
 }

@@ -256,11 +256,10 @@ function button(text, onClick, id) {
   return control;
 }
 
-/** A member's state as the page knows it: the world's (simulator) or the inputs' (playback). */
+/** A member's state as the page knows it: the world's (simulator), or the inputs' (playback, live). */
 function memberState(session, site, service, member) {
   if (session.world !== null) return session.world.isUp(site, service, member) ? "up" : "down";
-  const changes = session.history.links[site]?.[service];
-  return changes === undefined ? "unknown" : "reported";
+  return session.history.reported(site, service, member);
 }
 
 function updateSites(session) {
@@ -313,9 +312,7 @@ function buildLiveSites(session) {
     manual.className = "manual";
     row.append(kill, restore, manual);
 
-    // The live sites run one SIP server each: the pair's primary.
-    const members = (service) => (service === "sip-server" ? ["primary"] : MEMBERS);
-    const table = membersTable(`${site} links, as the desktop's stack last reported them`, members, (service, member) => {
+    const table = membersTable(`${site} links, as the desktop's stack last reported them`, session.history.members, (service, member) => {
       const stateLabel = document.createElement("span");
       stateLabel.className = "state";
       stateLabel.dataset.link = `${site}/${service}/${member}`;
@@ -352,7 +349,7 @@ function updateLiveSites(session) {
   const status = session.status;
   for (const label of document.querySelectorAll("[data-link]")) {
     const [site, service, member] = label.dataset.link.split("/");
-    const up = session.memberState(site, service, member);
+    const up = memberState(session, site, service, member);
     label.dataset.state = up;
     label.setAttribute("aria-label", `${site} ${serviceText(service)} ${member}: ${up}`);
   }

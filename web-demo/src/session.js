@@ -12,7 +12,7 @@ import { Driver, traceLine } from "continuity-engine";
 
 import { VirtualClock } from "./clock.js";
 import { History } from "./history.js";
-import { MEMBERS, SimulatedHost, World } from "./world.js";
+import { SimulatedHost, World } from "./world.js";
 import { clockText, durationText, inputText, isCommand, outputText } from "./words.js";
 
 /** The sites a bundle names: the policy's preferred and peer, or the local sites while bootstrapping. */
@@ -75,7 +75,6 @@ export class Session {
     } else {
       this.world = null;
       this.host = null;
-      this.#observed = new Map();
       this.#schedule(this.playback);
     }
   }
@@ -95,7 +94,7 @@ export class Session {
   async #feedStep(step) {
     this.steps.push(step);
     const entry = this.#entry("input", inputText(step.input), step.input, step.at);
-    if (this.#observed !== null) this.#observe(step.input, step.at);
+    if (this.playback !== null) this.history.input(step.input, step.at);
     try {
       entry.handled = await this.driver.handle(step.input);
     } catch (error) {
@@ -163,9 +162,6 @@ export class Session {
 
   // ------------------------------------------------------------ internals
 
-  /** Links as the played-back inputs report them: site/service/member -> up. */
-  #observed = null;
-
   #output(output, at) {
     this.emitted.push({ at, output });
     this.history.output(output, at);
@@ -199,25 +195,5 @@ export class Session {
       });
     }
     this.clock.stopAt = until;
-  }
-
-  /** Keeps the timeline's lanes from the inputs of a played-back scenario. */
-  #observe(input, at) {
-    switch (input.type) {
-      case "link_up":
-      case "link_down": {
-        const { site, service } = input;
-        this.#observed.set(`${site}/${service}/${input.member}`, input.type === "link_up");
-        const up = MEMBERS.filter((member) => this.#observed.get(`${site}/${service}/${member}`) === true).length;
-        this.history.linkChanged(site, service, up, at);
-        break;
-      }
-      case "endpoint_registered":
-      case "endpoint_unregistered":
-        this.history.endpointChanged(input.site, input.type === "endpoint_registered", at);
-        break;
-      default:
-        break;
-    }
   }
 }

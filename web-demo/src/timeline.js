@@ -9,7 +9,10 @@
  * @module timeline
  */
 
-import { serviceText } from "./words.js";
+import { clockText, serviceText } from "./words.js";
+
+/** Engine time as mm:ss (h:mm:ss from an hour on), with milliseconds if asked. */
+const formatTime = (ms, millis = true, hours = false) => clockText(ms, { millis, hours });
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -46,21 +49,6 @@ const TICK_STEPS = [10, 50, 100, 250, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 1
 
 const ids = new WeakMap(); // svg element → unique prefix for its <defs> ids
 let idCounter = 0;
-
-/**
- * Formats engine time as mm:ss (h:mm:ss from an hour on), with milliseconds if asked.
- * @param {number} ms
- * @param {boolean} [withMs=true]
- * @param {boolean} [hours=false] force the hour field
- */
-function formatTime(ms, withMs = true, hours = false) {
-  const sign = ms < 0 ? "-" : "";
-  const t = Math.abs(Math.round(ms));
-  const p2 = (n) => String(n).padStart(2, "0");
-  const h = Math.floor(t / 36e5), m = Math.floor(t / 6e4) % 60, s = Math.floor(t / 1e3) % 60;
-  const base = h > 0 || hours ? `${h}:${p2(m)}:${p2(s)}` : `${p2(m)}:${p2(s)}`;
-  return sign + base + (withMs ? "." + String(t % 1000).padStart(3, "0") : "");
-}
 
 /** Creates an SVG element with attributes (values are stringified, never parsed as markup). */
 function el(name, attrs = {}, parent = null) {

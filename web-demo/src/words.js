@@ -2,15 +2,19 @@
 // them, and one line of plain words for each input and output (the log's
 // text column; the trace keeps the exact JSON).
 
-/** A virtual time as `mm:ss.mmm` (`h:mm:ss.mmm` from an hour on), as `continuity simulate --format text` prints it. */
-export function clockText(ms) {
+/**
+ * A virtual time as `mm:ss.mmm` (`h:mm:ss.mmm` from an hour on), as
+ * `continuity simulate --format text` prints it; `millis: false` leaves the
+ * milliseconds out, `hours: true` always writes the hour.
+ */
+export function clockText(ms, { millis = true, hours = false } = {}) {
   const whole = Math.max(0, Math.floor(ms));
-  const millis = String(whole % 1000).padStart(3, "0");
+  const fraction = millis ? `.${String(whole % 1000).padStart(3, "0")}` : "";
   const seconds = Math.floor(whole / 1000);
   const s = String(seconds % 60).padStart(2, "0");
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${String(minutes).padStart(2, "0")}:${s}.${millis}`;
-  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}:${s}.${millis}`;
+  if (minutes < 60 && !hours) return `${String(minutes).padStart(2, "0")}:${s}${fraction}`;
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}:${s}${fraction}`;
 }
 
 /** A duration as people say it: `59.5 s`, `2 min 05 s`. */

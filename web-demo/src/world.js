@@ -8,12 +8,10 @@
 // observes as inputs, with the latencies of a real network. It decides
 // nothing: every decision is the engine's.
 
+import { serviceText } from "./words.js";
+
 /** The services of a site, with the names people read. */
-export const SERVICES = [
-  ["sip-server", "SIP Server"],
-  ["stat-server", "Stat Server"],
-  ["config-server", "Config Server"],
-];
+export const SERVICES = ["sip-server", "stat-server", "config-server"].map((service) => [service, serviceText(service)]);
 /** The members of a pair. */
 export const MEMBERS = ["primary", "backup"];
 

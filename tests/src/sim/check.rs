@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use continuity_core::config::Timing;
 use continuity_core::{Emitted, Engine, Input, Millis, Name, Output, Phase, Reason, Service};
 
-use super::reason_text;
+use super::SERVICES;
 
 /// Commands the engine may emit within one simulated second.
 pub const COMMANDS_PER_SECOND: u32 = 24;
@@ -161,18 +161,17 @@ impl Checker {
                 {
                     return Err(format!(
                         "at {at}: switchover_pending ({}) due at {due}: neither the timeout ({timeout} ms) after now, nor after the connect, nor a recheck's grace",
-                        reason_text(*reason)
+                        reason.as_str()
                     ));
                 }
-                self.pending
-                    .insert(reason_text(*reason), (to.clone(), *due));
+                self.pending.insert(reason.as_str(), (to.clone(), *due));
             }
             Output::SwitchoverCancelled { reason, .. }
-                if self.pending.remove(reason_text(*reason)).is_none() =>
+                if self.pending.remove(reason.as_str()).is_none() =>
             {
                 return Err(format!(
                     "at {at}: switchover_cancelled ({}) of nothing announced",
-                    reason_text(*reason)
+                    reason.as_str()
                 ));
             }
             Output::Switched { from, to, reason } => self.switched(at, from, to, *reason)?,
@@ -217,7 +216,7 @@ impl Checker {
             _ => None,
         };
         if let Some(timeout) = timeout {
-            let name = reason_text(reason);
+            let name = reason.as_str();
             if was_active {
                 // Announced, with the time it happens.
                 match self.pending.get(name) {
@@ -250,13 +249,7 @@ impl Checker {
             }
             // Never away from a site the engine was told is healthy.
             let healthy = match reason {
-                Reason::SiteTimeout => [
-                    Service::SipServer,
-                    Service::StatServer,
-                    Service::ConfigServer,
-                ]
-                .into_iter()
-                .all(|s| {
+                Reason::SiteTimeout => SERVICES.into_iter().all(|s| {
                     links.get(&(s, true)) == Some(&true) || links.get(&(s, false)) == Some(&true)
                 }),
                 _ => *endpoint,
@@ -304,7 +297,7 @@ impl Checker {
                         "at {now} after {what}: status() has a pending switch to {} at {} ({}) that no outstanding switchover_pending announced ({:?})",
                         p.to,
                         p.at,
-                        reason_text(p.reason),
+                        p.reason.as_str(),
                         self.pending
                     ));
                 }
