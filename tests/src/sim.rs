@@ -274,6 +274,14 @@ fn bundle(rng: &mut Rng) -> Bundle {
         ("continuity.backoff-base", seconds(rng, 1, 10)),
         ("continuity.wake-gap", seconds(rng, 0, 10)),
         ("continuity.recheck-grace", seconds(rng, 1, 20)),
+        (
+            "continuity.failover-spread",
+            if rng.chance(0.5) {
+                "0".to_owned()
+            } else {
+                seconds(rng, 1, 60)
+            },
+        ),
     ];
     let base: u64 = options[7].1.parse().unwrap_or(5);
     let cap = (base + rng.below(60)).to_string();

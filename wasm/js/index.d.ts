@@ -189,7 +189,8 @@ export interface ResolvedPolicy {
     endpoint_timeout: number;
     probe_interval: number;
     hold_down: number;
-    spread: number;
+    restore_spread: number;
+    failover_spread: number;
     backoff_base: number;
     backoff_cap: number;
     wake_gap: number;

@@ -32,6 +32,8 @@ pub const RESTORE_PROBE_INTERVAL: &str = "continuity.restore-probe-interval";
 pub const RESTORE_HOLD_DOWN: &str = "continuity.restore-hold-down";
 /// `continuity.restore-spread`: width in seconds of the random window the switchback lands in (default 30).
 pub const RESTORE_SPREAD: &str = "continuity.restore-spread";
+/// `continuity.failover-spread`: width in seconds of the random window a failure-driven switch lands in (default 0).
+pub const FAILOVER_SPREAD: &str = "continuity.failover-spread";
 /// `continuity.restore-when-idle`: defer the switchback while an interaction is active (default `true`).
 pub const RESTORE_WHEN_IDLE: &str = "continuity.restore-when-idle";
 /// `continuity.backoff-base`: seconds, first all-sites-down backoff window (default 5).
@@ -69,7 +71,10 @@ pub struct Timing {
     /// How long the preferred site must answer probes before a switchback is scheduled.
     pub hold_down: Millis,
     /// Width of the random window the switchback lands in.
-    pub spread: Millis,
+    pub restore_spread: Millis,
+    /// Width of the random window a failure-driven switch lands in, after its
+    /// timeout (0: the switch falls due at the timeout, to the millisecond).
+    pub failover_spread: Millis,
     /// First backoff window when all sites are down.
     pub backoff_base: Millis,
     /// Largest backoff window when all sites are down.
@@ -89,7 +94,8 @@ impl Default for Timing {
             endpoint_timeout: 30_000,
             probe_interval: 10_000,
             hold_down: 60_000,
-            spread: 30_000,
+            restore_spread: 30_000,
+            failover_spread: 0,
             backoff_base: 5_000,
             backoff_cap: 60_000,
             wake_gap: 5_000,
@@ -104,6 +110,7 @@ pub(crate) const EXTENSIONS: &[&str] = &[
     RESTORE_PROBE_INTERVAL,
     RESTORE_HOLD_DOWN,
     RESTORE_SPREAD,
+    FAILOVER_SPREAD,
     RESTORE_WHEN_IDLE,
     BACKOFF_BASE,
     BACKOFF_CAP,
@@ -299,7 +306,8 @@ impl Timing {
             endpoint_timeout: secs(timeouts.endpoint, timeouts.endpoint_default, false),
             probe_interval: secs(RESTORE_PROBE_INTERVAL, d.probe_interval, false),
             hold_down: secs(RESTORE_HOLD_DOWN, d.hold_down, true),
-            spread: secs(RESTORE_SPREAD, d.spread, true),
+            restore_spread: secs(RESTORE_SPREAD, d.restore_spread, true),
+            failover_spread: secs(FAILOVER_SPREAD, d.failover_spread, true),
             backoff_base: secs(BACKOFF_BASE, d.backoff_base, false),
             backoff_cap: secs(BACKOFF_CAP, d.backoff_cap, false),
             wake_gap: secs(WAKE_GAP, d.wake_gap, true),
@@ -323,7 +331,46 @@ impl Timing {
                 .option(section, BACKOFF_CAP),
             );
         }
+        if let Some(warning) = timing.failover_spread_warning(options, timeouts) {
+            diagnostics.push(warning);
+        }
         timing
+    }
+
+    /// A failover spread longer than a timeout it extends more than doubles
+    /// the time a desktop stays on a dead site: worth a warning, not an error.
+    fn failover_spread_warning(
+        &self,
+        options: &Hierarchy<'_>,
+        timeouts: TimeoutOptions,
+    ) -> Option<Diagnostic> {
+        let spread = self.failover_spread;
+        let exceeded: Vec<String> = [
+            (timeouts.site, self.site_timeout),
+            (timeouts.endpoint, self.endpoint_timeout),
+        ]
+        .iter()
+        .filter(|(_, timeout)| spread > *timeout)
+        .map(|(option, timeout)| format!("`{option}` ({} s)", timeout / 1000))
+        .collect();
+        if exceeded.is_empty() {
+            return None;
+        }
+        let (_, object) = options.get(timeouts.section, FAILOVER_SPREAD)?;
+        let longest = self.site_timeout.max(self.endpoint_timeout) + spread;
+        Some(
+            Diagnostic::warning(
+                "failover-spread-exceeds-timeout",
+                format!(
+                    "the failover spread ({} s) is longer than {}, the timeout it extends: a desktop may stay up to {} s on a dead site; keep `{FAILOVER_SPREAD}` at or below the timeout",
+                    spread / 1000,
+                    exceeded.join(" and "),
+                    longest / 1000
+                ),
+            )
+            .on(object)
+            .option(timeouts.section, FAILOVER_SPREAD),
+        )
     }
 }
 

@@ -152,10 +152,8 @@ impl Engine {
         let site_deadline = self.timers.is_armed(TimerKind::SiteTimeout);
         match (up, site_deadline) {
             (false, false) if active => {
-                self.pend(
-                    TimerKind::SiteTimeout,
-                    now.saturating_add(timing.site_timeout),
-                );
+                let at = self.failover_at(now, timing.site_timeout);
+                self.pend(TimerKind::SiteTimeout, at);
             }
             // Business Continuity was just enabled while connecting.
             (false, false) => self.timers.arm(
@@ -167,10 +165,10 @@ impl Engine {
             _ => {}
         }
         match (registered, self.timers.is_armed(TimerKind::EndpointTimeout)) {
-            (false, false) => self.pend(
-                TimerKind::EndpointTimeout,
-                now.saturating_add(timing.endpoint_timeout),
-            ),
+            (false, false) => {
+                let at = self.failover_at(now, timing.endpoint_timeout);
+                self.pend(TimerKind::EndpointTimeout, at);
+            }
             (true, true) => self.cancel(TimerKind::EndpointTimeout),
             _ => {}
         }
@@ -185,6 +183,20 @@ impl Engine {
         } else {
             self.stop_restore();
         }
+    }
+
+    /// Rule 3: when a loss at `now` falls due — after `timeout`, plus a draw
+    /// from `[0, failover-spread]` so that the desktops of a lost site do not
+    /// all arrive at the other one in the same second. With no spread
+    /// nothing is drawn, so the seed's later draws are unchanged.
+    fn failover_at(&mut self, now: Millis, timeout: Millis) -> Millis {
+        let spread = self.timing().failover_spread;
+        let extra = if spread == 0 {
+            0
+        } else {
+            self.rng.below(spread.saturating_add(1))
+        };
+        now.saturating_add(timeout).saturating_add(extra)
     }
 
     /// Arms a switch deadline and announces it with `switchover_pending`
@@ -417,7 +429,7 @@ impl Engine {
 
     /// The hold-down passed: schedule the switchback inside the spread window.
     fn schedule_restore(&mut self, now: Millis) {
-        let spread = self.timing().spread;
+        let spread = self.timing().restore_spread;
         let at = now.saturating_add(self.rng.below(spread));
         self.timers.arm(TimerKind::Restore, at, true);
         self.emit(Output::SwitchoverPending {

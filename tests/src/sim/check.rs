@@ -145,8 +145,9 @@ impl Checker {
                         "at {at}: switchover_pending due at {due}, in the past"
                     ));
                 }
-                // A failure deadline is the full timeout after the loss, the
-                // connect's own deadline, or a recheck's grace — never sooner.
+                // A failure deadline is the full timeout after the loss (plus
+                // at most the failover spread), the connect's own deadline,
+                // or a recheck's grace — never sooner.
                 let t = self.timing;
                 let timeout = match reason {
                     Reason::SiteTimeout => Some(t.site_timeout),
@@ -155,12 +156,12 @@ impl Checker {
                 };
                 let after_recheck = self.rechecks.iter().any(|r| r + t.recheck_grace == *due);
                 if let Some(timeout) = timeout
-                    && *due != at + timeout
+                    && !(at + timeout..=at + timeout + t.failover_spread).contains(due)
                     && !after_recheck
                     && *due != self.connected_at + timeout
                 {
                     return Err(format!(
-                        "at {at}: switchover_pending ({}) due at {due}: neither the timeout ({timeout} ms) after now, nor after the connect, nor a recheck's grace",
+                        "at {at}: switchover_pending ({}) due at {due}: neither the timeout ({timeout} ms, plus the failover spread) after now, nor after the connect, nor a recheck's grace",
                         reason.as_str()
                     ));
                 }
@@ -324,6 +325,7 @@ impl Checker {
         let active_by = heal_at
             + 2 * t.backoff_cap
             + t.site_timeout.max(t.endpoint_timeout)
+            + t.failover_spread
             + t.recheck_grace
             + slack;
         let became_active = self
@@ -344,7 +346,8 @@ impl Checker {
         }
         let policy = engine.policy().expect("a full bundle has a policy");
         let status = engine.status();
-        let back_by = active_by + t.hold_down + t.spread + t.probe_interval + t.backoff_cap + slack;
+        let back_by =
+            active_by + t.hold_down + t.restore_spread + t.probe_interval + t.backoff_cap + slack;
         if policy.auto_restore && !status.pinned && end > back_by {
             let preferred = &self.sites[0];
             let since = self

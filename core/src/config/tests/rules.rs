@@ -354,3 +354,69 @@ fn differing_site_timeouts_between_sites_warn() {
     value["desktop_applications"][1]["options"]["agent-desktop"]["site-timeout"] = "30".into();
     assert_eq!(codes(value), ["site-timeouts-differ"]);
 }
+
+#[test]
+fn failover_spread_resolves_in_both_dialects_and_defaults_to_zero() {
+    assert_eq!(run(workspace()).0.unwrap().timing.failover_spread, 0);
+    let mut value = workspace();
+    value["person"]["options"]["interaction-workspace"]["continuity.failover-spread"] = "20".into();
+    let (policy, findings) = run(value);
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(policy.unwrap().timing.failover_spread, 20_000);
+
+    let mut value = agent_desktop();
+    value["person"]["options"]["agent-desktop"]["continuity.failover-spread"] = "15".into();
+    let (policy, findings) = run(value);
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(policy.unwrap().timing.failover_spread, 15_000);
+}
+
+#[test]
+fn failover_spread_out_of_range_is_an_error() {
+    for bad in ["-5", "1.5", "604801", "ten"] {
+        let mut value = workspace();
+        value["person"]["options"]["interaction-workspace"]["continuity.failover-spread"] =
+            bad.into();
+        let (policy, findings) = run(value);
+        assert!(policy.is_none(), "{bad}");
+        assert_eq!(findings[0].code, "invalid-integer", "{bad}");
+        assert_eq!(
+            findings[0].option.as_deref(),
+            Some("continuity.failover-spread")
+        );
+    }
+}
+
+#[test]
+fn a_failover_spread_longer_than_its_timeout_warns() {
+    // Workspace: T = 60 s, W = 30 s by default; 45 s exceeds W only.
+    let mut value = workspace();
+    value["person"]["options"]["interaction-workspace"]["continuity.failover-spread"] = "45".into();
+    let (policy, findings) = run(value);
+    assert_eq!(policy.unwrap().timing.failover_spread, 45_000);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let warning = &findings[0];
+    assert_eq!(warning.code, "failover-spread-exceeds-timeout");
+    assert_eq!(warning.object.as_deref(), Some("person agent1"));
+    assert!(
+        warning.message.contains(
+            "longer than `disaster-recovery.wait-for-sipphone-timeout` (30 s), the timeout it extends: a desktop may stay up to 105 s on a dead site"
+        ),
+        "{warning}"
+    );
+    // Agent desktop: 25 s and 20 s; 30 s exceeds both, 20 s neither.
+    let mut value = agent_desktop();
+    value["person"]["options"]["agent-desktop"]["continuity.failover-spread"] = "30".into();
+    let findings = run(value).1;
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(
+        findings[0]
+            .message
+            .contains("`site-timeout` (25 s) and `site-sip-register-timeout` (20 s)"),
+        "{}",
+        findings[0]
+    );
+    let mut value = agent_desktop();
+    value["person"]["options"]["agent-desktop"]["continuity.failover-spread"] = "20".into();
+    assert!(run(value).1.is_empty());
+}
