@@ -1,15 +1,18 @@
 //! `continuity watch` and `continuity demo`: the engine live on real sockets;
-//! and what every command shares: exit statuses, warning lines.
+//! `continuity fleet`; and what every command shares: exit statuses,
+//! warning lines.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
 use continuity_core::{Diagnostic, Engine, Error, Output, Reason};
+use continuity_fleet::{Fleet, FleetConfig, FleetError, plan_capacity, render_text, svg};
 use continuity_native::demo::{self, FakeSite};
 use continuity_native::files::load_bundle;
+use continuity_native::fleet::{ProgressBar, parse_duration, run_parallel};
 use continuity_native::health::HealthSettings;
 use continuity_native::host::Endpoints;
 use continuity_native::live::{self, Event};
@@ -328,4 +331,128 @@ fn summarize(json: bool, events: &[Event]) -> ExitCode {
         eprintln!("error: the desktop did not switch over and back as expected");
         ExitCode::FAILURE
     }
+}
+
+/// `continuity fleet`'s options (see `continuity fleet --help`).
+#[derive(Args)]
+pub struct FleetArgs {
+    /// The bundle file (`.json`, or `.toml`).
+    bundle: PathBuf,
+    /// How many desktops.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    desktops: u32,
+    /// The fleet's seed (every desktop's seed and detection delay come from it).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// The site that is lost (default: the preferred site).
+    #[arg(long, value_name = "SITE")]
+    lose: Option<String>,
+    /// When the site is lost (`90`, `90s`, `2m`, …).
+    #[arg(long, value_name = "TIME", default_value = "60s", value_parser = parse_duration)]
+    loss_at: u64,
+    /// When it comes back.
+    #[arg(long, value_name = "TIME", default_value = "20m", value_parser = parse_duration, conflicts_with = "never_return")]
+    return_at: u64,
+    /// The lost site never comes back.
+    #[arg(long)]
+    never_return: bool,
+    /// How long to simulate.
+    #[arg(long, value_name = "TIME", default_value = "1h", value_parser = parse_duration)]
+    until: u64,
+    /// Each desktop notices the loss after a delay drawn up to this window
+    /// (default: the ADDP timeout of the lost site's SIP Server connection, else 20 s).
+    #[arg(long, value_name = "TIME", value_parser = parse_duration)]
+    detection: Option<u64>,
+    /// `continuity.failover-spread` for every desktop, instead of the bundle's (whole seconds).
+    #[arg(long, value_name = "TIME", value_parser = parse_duration)]
+    failover_spread: Option<u64>,
+    /// `continuity.restore-spread` for every desktop, instead of the bundle's (whole seconds).
+    #[arg(long, value_name = "TIME", value_parser = parse_duration)]
+    restore_spread: Option<u64>,
+    /// REGISTERs per second each site's registrar takes: adds the seconds
+    /// over it and the smallest spreads that keep every second under it.
+    #[arg(long, value_name = "R")]
+    registrar_capacity: Option<u32>,
+    /// Write the chart of REGISTERs per second per site (SVG) to this file.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    /// Print the report as JSON (per-second counts included), for tools.
+    #[arg(long)]
+    json: bool,
+    /// Threads to simulate on (default: every core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// No progress bar (it is drawn only on a terminal anyway).
+    #[arg(long)]
+    no_progress: bool,
+}
+
+pub fn fleet(args: &FleetArgs) -> ExitCode {
+    let loaded = match load_bundle(&args.bundle) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let config = FleetConfig {
+        desktops: args.desktops,
+        seed: args.seed,
+        lost_site: args.lose.clone(),
+        loss_at_ms: args.loss_at,
+        return_at_ms: (!args.never_return).then_some(args.return_at),
+        until_ms: args.until,
+        detection_ms: args.detection,
+        failover_spread_ms: args.failover_spread,
+        restore_spread_ms: args.restore_spread,
+    };
+    let fleet = match Fleet::new(loaded.bundle, config) {
+        Ok(fleet) => fleet,
+        Err(FleetError::Invalid { diagnostics }) => {
+            eprintln!("error: {} does not validate:", loaded.path.display());
+            for d in &diagnostics {
+                eprintln!("  {d}");
+            }
+            return ExitCode::from(EXIT_INVALID);
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
+    let mut bar = ProgressBar::new(!args.no_progress);
+    let mut run = |fleet: &Fleet, what: &str| {
+        let total = fleet.config().desktops;
+        bar.restart();
+        let tally = run_parallel(fleet, threads, &mut |done| bar.draw(what, done, total));
+        bar.clear();
+        tally
+    };
+    let what = format!("{} desktops", fleet.config().desktops);
+    let tally = run(&fleet, &what);
+    let mut report = fleet.report(tally);
+    if let Some(capacity) = args.registrar_capacity
+        && let Err(err) = plan_capacity(&fleet, &mut report, capacity, &mut run)
+    {
+        eprintln!("error: {err}");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    if let Some(path) = &args.svg
+        && let Err(err) = std::fs::write(path, svg(&report))
+    {
+        eprintln!("error: cannot write the chart to {}: {err}", path.display());
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let rendered = if args.json {
+        report.to_json() + "\n"
+    } else {
+        render_text(&report, &args.bundle.display().to_string())
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(rendered.as_bytes());
+    let _ = stdout.flush();
+    ExitCode::SUCCESS
 }

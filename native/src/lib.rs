@@ -11,6 +11,8 @@
 //!   addresses a bundle gives.
 //! - [`live`]: the loop behind `continuity watch` and `continuity demo`.
 //! - [`demo`]: two fake sites on loopback for `continuity demo`.
+//! - [`fleet`]: `continuity fleet`'s runner: a fleet simulated on every
+//!   core, with a progress bar.
 //! - [`files`], [`report`], [`text`]: reading bundles and scenarios from
 //!   disk, the `validate` report, readable timelines.
 //!
@@ -22,6 +24,7 @@
 pub mod demo;
 pub mod driver;
 pub mod files;
+pub mod fleet;
 pub mod health;
 pub mod host;
 pub mod live;

@@ -189,10 +189,27 @@ impl Engine {
                 config::validate(&bundle).map_err(|diagnostics| Error::Invalid { diagnostics })?;
             (Some(policy), None, warnings)
         };
-        Ok(Engine {
+        Ok(Engine::idle(
             policy,
             bootstrap,
-            local: bundle.local,
+            bundle.local,
+            warnings,
+            seed,
+        ))
+    }
+
+    /// An idle engine on a resolved configuration.
+    fn idle(
+        policy: Option<ResolvedPolicy>,
+        bootstrap: Option<BootstrapPlan>,
+        local: Local,
+        warnings: Vec<Diagnostic>,
+        seed: u64,
+    ) -> Engine {
+        Engine {
+            policy,
+            bootstrap,
+            local,
             warnings,
             state: State::Idle,
             timers: Timers::default(),
@@ -206,7 +223,22 @@ impl Engine {
             announced: (Phase::Idle, None, None),
             #[cfg(feature = "planted-bugs")]
             planted: None,
-        })
+        }
+    }
+
+    /// Another desktop on this engine's configuration: a new, idle engine
+    /// with `seed`, as [`Engine::new`] would make it from the bundle that
+    /// configured this one (or from the last `config_loaded` it applied),
+    /// without reading and validating the bundle again. Nothing of this
+    /// engine's state is carried over. A fleet of desktops is made this way.
+    pub fn sibling(&self, seed: u64) -> Engine {
+        Engine::idle(
+            self.policy.clone(),
+            self.bootstrap.clone(),
+            self.local.clone(),
+            self.warnings.clone(),
+            seed,
+        )
     }
 
     /// Plants a known bug, for the simulation harness's self-test only

@@ -290,3 +290,26 @@ fn the_sites_an_engine_knows_are_its_policy_sites_or_its_bootstrap_sites() {
     assert!(booting.knows_site("SiteA") && booting.knows_site("SiteB"));
     assert!(!booting.knows_site("SiteC"));
 }
+
+#[test]
+fn a_sibling_starts_idle_and_decides_as_a_new_engine_with_its_seed() {
+    let mut used = engine_with_seed(3);
+    active_on_a(&mut used);
+    drain(&mut used);
+    // A sibling of a running engine carries none of its state …
+    let mut sibling = used.sibling(9);
+    assert_eq!(sibling.phase(), Phase::Idle);
+    assert_eq!(sibling.poll_timeout(), None);
+    // … and makes the same decisions, timings and draws as `Engine::new` with that seed.
+    let mut fresh = engine_with_seed(9);
+    for engine in [&mut sibling, &mut fresh] {
+        active_on_a(engine);
+        engine.handle_link_down("SiteA", Service::SipServer, Member::Primary, 1_000);
+        engine.handle_link_down("SiteA", Service::SipServer, Member::Backup, 1_000);
+        engine.handle_timeout(31_000);
+    }
+    let (a, b) = (drain(&mut sibling), drain(&mut fresh));
+    assert!(a.iter().any(|o| matches!(o, Output::Switched { .. })));
+    assert_eq!(a, b);
+    assert_eq!(sibling.status(), fresh.status());
+}
