@@ -135,7 +135,7 @@ pub fn render_text(report: &Report, bundle: &str) -> String {
                 (Some(first), Some(last)) => {
                     let _ = writeln!(
                         out,
-                        "  {}: {} s over it, from {} to {}",
+                        "  {}: {} s over it, between {} and {}",
                         site.site,
                         over.seconds,
                         clock(first),

@@ -243,15 +243,29 @@ fn the_capacity_plans_spreads_keep_every_second_under_it_and_one_second_less_doe
     assert!(chart.starts_with("<svg") && chart.trim_end().ends_with("</svg>"));
     for text in [
         "registrar capacity 40/s",
-        "SiteA (lost), peak",
-        "SiteB, peak",
+        "around the loss of SiteA at 1:00",
+        "around its return at 20:00",
+        ">SiteA (lost)<",
+        ">SiteB<",
         "SiteA lost",
         "SiteA back",
         "REGISTERs per second",
     ] {
         assert!(chart.contains(text), "{text}");
     }
-    assert_eq!(chart.matches("<path").count(), 2);
+    // A panel per site and window, each with the capacity line.
+    assert_eq!(chart.matches("<path").count(), 4);
+    assert_eq!(
+        chart
+            .matches("<title>registrar capacity: 40 REGISTERs/s</title>")
+            .count(),
+        4
+    );
+    let peak_b = report.sites[1].registers.peak.count;
+    assert!(
+        chart.contains(&format!("peak here {peak_b}/s")),
+        "SiteB's peak is written on its panel"
+    );
 }
 
 #[test]
