@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly package into wasm/pkg: the web target (ES module,
-# async init) and the Node target (CommonJS glue behind an ES module entry),
+# async init) and the Node target (CommonJS glue behind an ES module entry)
+# of the runtime module (built for size) and of the tools module (the fleet,
+# built for speed, behind `continuity-engine/tools`),
 # the shared JavaScript API, driver and worker, TypeScript declarations,
 # package.json, and the vocabulary tables wire.js and wire.d.ts generated from
 # the Rust declarations (wasm/src/bin/wire.rs). Installs what it needs first
@@ -30,10 +32,23 @@ wasm-bindgen --target nodejs --no-typescript --out-dir "$out/node" --out-name co
 # The package is an ES module package; the Node glue is CommonJS.
 mv "$out/node/continuity_wasm.js" "$out/node/continuity_wasm.cjs"
 
+say "building continuity-wasm-tools, the tools module (profile wasm-tools: for speed)"
+cargo build -q --locked -p continuity-wasm-tools --lib --target wasm32-unknown-unknown --profile wasm-tools
+tools="$target_dir/wasm32-unknown-unknown/wasm-tools/continuity_wasm_tools.wasm"
+wasm-bindgen --target web --no-typescript --out-dir "$out/web" --out-name continuity_tools "$tools"
+wasm-bindgen --target nodejs --no-typescript --out-dir "$out/node" --out-name continuity_tools "$tools"
+mv "$out/node/continuity_tools.js" "$out/node/continuity_tools.cjs"
+
 say "optimizing ($("$wasm_opt" --version))"
 for wasm in "$out/web/continuity_wasm_bg.wasm" "$out/node/continuity_wasm_bg.wasm"; do
   # The features rustc enables by default for wasm32-unknown-unknown.
   "$wasm_opt" -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$wasm" -o "$wasm"
+done
+for wasm in "$out/web/continuity_tools_bg.wasm" "$out/node/continuity_tools_bg.wasm"; do
+  "$wasm_opt" -O3 --strip-debug --strip-producers \
     --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$wasm" -o "$wasm"
@@ -49,10 +64,12 @@ for generated in "$out/wire.js" "$out/wire.d.ts"; do
 done
 node --check "$out/wire.js"
 
-cp wasm/js/package.json wasm/js/README.md wasm/js/index.d.ts wasm/js/api.js wasm/js/driver.js wasm/js/errors.js wasm/js/trace.js "$out/"
+cp wasm/js/package.json wasm/js/README.md wasm/js/index.d.ts wasm/js/tools.d.ts wasm/js/api.js wasm/js/tools-api.js wasm/js/driver.js wasm/js/errors.js wasm/js/trace.js "$out/"
 cp wasm/js/web.js "$out/web/index.js"
 cp wasm/js/worker.js "$out/web/worker.js"
 cp wasm/js/node.js "$out/node/index.js"
+cp wasm/js/web-tools.js "$out/web/tools.js"
+cp wasm/js/node-tools.js "$out/node/tools.js"
 chmod 755 "$out"
 rm -rf wasm/pkg
 mv "$out" wasm/pkg

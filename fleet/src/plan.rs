@@ -64,9 +64,10 @@ enum Knob {
 /// the seconds over it, then the smallest failover and restore spreads that
 /// keep their phase of the run (loss to return, return to end) at or under
 /// it, each found by bisection over whole seconds up to an hour (with the
-/// other spread as in the run) and then stepped down while one second less
-/// still fits — so one second less than each answer puts a second of its
-/// phase over the capacity — and a last run with both.
+/// other spread as in the run). One second less than each answer was run and
+/// put a second of its phase over the capacity (the peak is not exactly
+/// monotone in the spread, so a smaller spread further down may fit by
+/// chance; it would not be a margin to rely on). Then a last run with both.
 ///
 /// `run` simulates a fleet (all of its desktops) and returns the tally;
 /// `label` says what the run is for, for progress displays. The host
@@ -253,17 +254,8 @@ impl Planner<'_, '_> {
                 bad = middle;
             }
         }
-        // The peak is not exactly monotone in the spread (each desktop's
-        // draw lands differently): step down while one second less still
-        // fits, so that one second less than the answer does not.
-        while good > 0 {
-            runs += 1;
-            let peak = self.peak(knob, good - 1)?;
-            if peak > self.capacity {
-                break;
-            }
-            (good, good_peak) = (good - 1, peak);
-        }
+        // Here `bad` = `good` - 1 was run and did not fit: one second less
+        // than the answer puts a second of its phase over the capacity.
         Ok(SpreadSearch {
             smallest_ms: Some(good * 1000),
             peak: good_peak,

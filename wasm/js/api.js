@@ -111,7 +111,7 @@ function toJson(value, what, example, code) {
 }
 
 /** JSON text of a bundle; one that cannot be read is a `parse` error, as its text would be. */
-function bundleJson(bundle) {
+export function bundleJson(bundle) {
   return toJson(bundle, "cannot read the bundle: a bundle", '{"version": 1, "local": {...}, ...}', "parse");
 }
 
@@ -152,7 +152,7 @@ function options(value, what) {
 }
 
 /** Calls into the module; what it throws comes out as a ContinuityError. */
-function call(fn) {
+export function call(fn) {
   try {
     return fn();
   } catch (error) {
