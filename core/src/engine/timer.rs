@@ -62,6 +62,10 @@ pub(crate) struct Deadline {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Timers {
     slots: [Option<Deadline>; TimerKind::COUNT],
+    /// The earliest deadline, kept up to date by every change: every input
+    /// and every `poll_timeout` asks for it, far more often than a deadline
+    /// is armed or dropped.
+    earliest: Option<(Millis, TimerKind)>,
 }
 
 impl Timers {
@@ -75,25 +79,30 @@ impl Timers {
 
     pub(crate) fn arm(&mut self, kind: TimerKind, at: Millis, announced: bool) {
         self.slots[kind as usize] = Some(Deadline { at, announced });
+        self.earliest = self.next_since(0);
     }
 
     pub(crate) fn take(&mut self, kind: TimerKind) -> Option<Deadline> {
-        self.slots[kind as usize].take()
+        let taken = self.slots[kind as usize].take();
+        if taken.is_some() {
+            self.earliest = self.next_since(0);
+        }
+        taken
     }
 
     pub(crate) fn clear_all(&mut self) {
         self.slots = [None; TimerKind::COUNT];
+        self.earliest = None;
     }
 
     /// The earliest deadline and its kind; ties go to the kind declared first.
-    ///
-    /// Every input asks this (to catch up on due deadlines), so it is one
-    /// plain pass over the slots: a strict `<` keeps the first of equal times.
     pub(crate) fn next(&self) -> Option<(Millis, TimerKind)> {
-        self.next_since(0)
+        self.earliest
     }
 
-    /// The earliest deadline at or after `from`, as [`Timers::next`].
+    /// The earliest deadline at or after `from`, as [`Timers::next`]: one
+    /// plain pass over the slots, where a strict `<` keeps the first of
+    /// equal times.
     pub(crate) fn next_since(&self, from: Millis) -> Option<(Millis, TimerKind)> {
         let mut next: Option<(Millis, TimerKind)> = None;
         for (slot, kind) in self.slots.iter().zip(TimerKind::ALL) {

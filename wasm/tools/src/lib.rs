@@ -89,5 +89,8 @@ pub fn run_fleet(
     // The report's JSON exactly as `continuity fleet --json` prints it
     // (fields in declaration order), beside the chart.
     let chart = serde_json::to_string(&svg(&report)).unwrap_or_default();
-    Ok(format!("{{\"report\":{},\"svg\":{chart}}}", report.to_json()))
+    Ok(format!(
+        "{{\"report\":{},\"svg\":{chart}}}",
+        report.to_json()
+    ))
 }
