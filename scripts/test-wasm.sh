@@ -2,7 +2,8 @@
 # Tests the WebAssembly package where it runs: wasm-bindgen tests in Node and
 # in headless Chromium, the Node suite and the scenario conformance against
 # the built package, the TypeScript example, the browser suite (Driver, Web
-# Worker) and a quick size/speed run. Builds the package first, installing
+# Worker), a quick size/speed run, and the fleet in WebAssembly against the
+# native CLI. Builds the package first, installing
 # what it needs (scripts/build-wasm.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ say() { printf '==> %s\n' "$*"; }
 bash scripts/build-wasm.sh
 
 say "lints for wasm32 (cargo clippy -D warnings)"
-cargo clippy -q --locked -p continuity-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -q --locked -p continuity-wasm -p continuity-wasm-tools --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 say "wasm-bindgen tests in Node"
@@ -32,3 +33,6 @@ node --test wasm/tests/browser
 
 say "size and speed (quick)"
 bash scripts/bench-wasm.sh --quick
+
+say "the fleet natively and in WebAssembly: the same report (quick)"
+bash scripts/bench-fleet.sh --quick

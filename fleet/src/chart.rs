@@ -7,7 +7,7 @@ use std::ops::Range;
 use continuity_core::Millis;
 
 use crate::report::Report;
-use crate::text::clock;
+use crate::text::{clock, thousands};
 
 const WIDTH: f64 = 960.0;
 const LEFT: f64 = 84.0;
@@ -138,7 +138,7 @@ pub fn svg(report: &Report) -> String {
     let _ = write!(
         out,
         r##"<text x="16" y="26" font-size="17" font-weight="600" fill="#1b1f24">REGISTERs per second at each site</text><text x="16" y="48" fill="#57606a">{} desktops · {lost} lost at {}{back_text} · failover spread {} s · restore spread {} s</text>"##,
-        report.desktops,
+        thousands(u64::from(report.desktops)),
         clock(report.loss_at_ms),
         report.failover_spread_ms / 1000,
         report.restore_spread_ms / 1000,

@@ -176,3 +176,53 @@ fn bad_input_says_what_and_how_to_fix_it() {
         stderr(&output)
     );
 }
+
+/// The fenced block right after `marker` in the README.
+fn readme_block(readme: &str, marker: &str) -> String {
+    let after = &readme[readme.find(marker).expect("the README has the marker")..];
+    let start = after.find("```").unwrap();
+    let body = &after[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_owned()
+}
+
+#[test]
+fn the_readme_shows_the_commands_own_output() {
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    let command = readme_block(&readme, "<!-- fleet-readme-command -->");
+    let args: Vec<&str> = command
+        .trim()
+        .split_once(" -- ")
+        .expect("a cargo run … -- fleet … line")
+        .1
+        .split_whitespace()
+        .collect();
+    assert_eq!(args[0], "fleet");
+    let chart = scratch("fleet", "readme").join("fleet.svg");
+    let args: Vec<&str> = args[1..]
+        .iter()
+        .map(|arg| {
+            if *arg == "fleet.svg" {
+                chart.to_str().unwrap()
+            } else {
+                arg
+            }
+        })
+        .collect();
+    // From the repository's root, as the README runs it.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_continuity"))
+        .arg("fleet")
+        .args(&args)
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        readme_block(&readme, "<!-- fleet-readme-output -->"),
+        "the README's fleet output is the command's (regenerate it and docs/images/fleet-*.svg)"
+    );
+    // The chart in the README is this run's.
+    let committed = fs::read_to_string(repo().join("docs/images/fleet-avalanche.svg")).unwrap();
+    assert_eq!(fs::read_to_string(&chart).unwrap(), committed);
+}

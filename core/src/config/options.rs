@@ -362,9 +362,10 @@ impl Timing {
             Diagnostic::warning(
                 "failover-spread-exceeds-timeout",
                 format!(
-                    "the failover spread ({} s) is longer than {}, the timeout it extends: a desktop may stay up to {} s on a dead site; keep `{FAILOVER_SPREAD}` at or below the timeout",
+                    "the failover spread ({} s) is longer than {}, {} it extends: a desktop may stay up to {} s on a dead site; keep `{FAILOVER_SPREAD}` at or below the timeout",
                     spread / 1000,
                     exceeded.join(" and "),
+                    if exceeded.len() == 1 { "the timeout" } else { "the timeouts" },
                     longest / 1000
                 ),
             )
