@@ -424,10 +424,13 @@ pub fn fleet(args: &FleetArgs) -> ExitCode {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
     let mut bar = ProgressBar::new(!args.no_progress);
+    let mut runs = 0;
     let mut run = |fleet: &Fleet, what: &str| {
         let total = fleet.config().desktops;
+        runs += 1;
+        let what = format!("run {runs}: {what}");
         bar.restart();
-        let tally = run_parallel(fleet, threads, &mut |done| bar.draw(what, done, total));
+        let tally = run_parallel(fleet, threads, &mut |done| bar.draw(&what, done, total));
         bar.clear();
         tally
     };

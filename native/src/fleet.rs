@@ -86,7 +86,7 @@ impl ProgressBar {
         let fraction = f64::from(done) / f64::from(total.max(1));
         let filled = (fraction * WIDTH as f64).round() as usize;
         let line = format!(
-            "\r{what:<32} [{}{}] {:>3}%  {:.1} s ",
+            "\r{what:<36} [{}{}] {:>3}%  {:.1} s ",
             "#".repeat(filled.min(WIDTH)),
             ".".repeat(WIDTH - filled.min(WIDTH)),
             (fraction * 100.0).round() as u32,
