@@ -148,8 +148,22 @@ impl Fleet {
         let Ok(template) = Engine::new(self.desktop_bundle.clone(), 0) else {
             return tally;
         };
+        // The engines' own site names, lost site first: handing them back
+        // with inputs, and finding them in outputs, compares pointers, not bytes.
+        let names = self.sites.clone().map(|site| {
+            let policy = template.policy();
+            [
+                policy.map(|p| &p.preferred),
+                policy.and_then(|p| p.peer.as_ref()),
+            ]
+            .into_iter()
+            .flatten()
+            .find(|name| ***name == *site)
+            .cloned()
+            .unwrap_or(site)
+        });
         for index in desktops.start..desktops.end.min(self.config.desktops) {
-            Desktop::new(self, &template, index).run(&mut tally);
+            Desktop::new(self, &template, &names, index).run(&mut tally);
         }
         tally
     }
@@ -239,6 +253,8 @@ enum Event {
 /// One desktop: its engine, its host's view, and what it has done.
 struct Desktop<'a> {
     fleet: &'a Fleet,
+    /// The engine's names of the lost site and the other one.
+    names: &'a [Name; 2],
     engine: Engine,
     /// Scheduled reports, in no order: (time, sequence, event).
     events: Vec<(Millis, u32, Event)>,
@@ -251,11 +267,12 @@ struct Desktop<'a> {
 }
 
 impl<'a> Desktop<'a> {
-    fn new(fleet: &'a Fleet, template: &Engine, index: u32) -> Desktop<'a> {
+    fn new(fleet: &'a Fleet, template: &Engine, names: &'a [Name; 2], index: u32) -> Desktop<'a> {
         let seed = desktop_seed(fleet.config.seed, index);
         let detect = up_to(mix(seed ^ 0xD1B5_4A32_D192_ED03), fleet.detection);
         let mut desktop = Desktop {
             fleet,
+            names,
             engine: template.sibling(seed),
             events: Vec::with_capacity(8),
             sequence: 0,
@@ -325,7 +342,11 @@ impl<'a> Desktop<'a> {
     }
 
     fn site(&self, name: &str) -> Option<usize> {
-        self.fleet.sites.iter().position(|s| &**s == name)
+        let names = self.names;
+        names
+            .iter()
+            .position(|n| std::ptr::eq(&**n, name))
+            .or_else(|| names.iter().position(|n| &**n == name))
     }
 
     fn command(&mut self, at: Millis, output: Output, tally: &mut Tally) {
@@ -368,13 +389,13 @@ impl<'a> Desktop<'a> {
                 }
             }
             Output::Switched { from, to, .. } => {
-                if from == fleet.sites[0]
+                if self.site(&from) == Some(0)
                     && self.switched_at.is_none()
                     && at >= fleet.config.loss_at_ms
                 {
                     self.switched_at = Some(at);
                 }
-                if to == fleet.sites[0]
+                if self.site(&to) == Some(0)
                     && self.back_at.is_none()
                     && fleet.config.return_at_ms.is_some_and(|back| at >= back)
                 {
@@ -399,8 +420,7 @@ impl<'a> Desktop<'a> {
                 }
             }
             Event::Probe(site, ok) => {
-                let fleet = self.fleet;
-                self.engine.handle_probe_result(&fleet.sites[site], ok, now);
+                self.engine.handle_probe_result(&self.names[site], ok, now);
             }
             Event::NoticeLoss if self.connected == Some(0) && self.links_up => {
                 self.set_links(0, false, now);
@@ -415,8 +435,7 @@ impl<'a> Desktop<'a> {
     /// Reports every link of `site` up or down.
     fn set_links(&mut self, site: usize, up: bool, now: Millis) {
         self.links_up = up;
-        let fleet = self.fleet;
-        let name: &str = &fleet.sites[site];
+        let name: &str = &self.names[site];
         for service in Service::ALL {
             for member in Member::ALL {
                 if up {

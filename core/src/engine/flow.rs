@@ -244,11 +244,17 @@ impl Engine {
     fn announce_phase(&mut self) {
         let phase = self.phase();
         let role = self.current_site();
-        let site = role.map(|r| self.site_name(r));
-        let (last_phase, last_site, last_role) = &self.announced;
-        if *last_phase == phase && *last_site == site && *last_role == role {
+        let (last_phase, _, last_role) = &self.announced;
+        // The site follows from the role while the policy stays; a new
+        // policy (rule 12) can rename it, so the name is compared too.
+        let same_site = match (&self.announced.1, role) {
+            (Some(last), Some(role)) => super::same_name(last, self.site_name_ref(role)),
+            (last, role) => last.is_none() && role.is_none(),
+        };
+        if *last_phase == phase && *last_role == role && same_site {
             return;
         }
+        let site = role.map(|r| self.site_name(r));
         self.announced = (phase, site.clone(), role);
         self.emit(Output::PhaseChanged { phase, site, role });
     }

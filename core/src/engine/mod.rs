@@ -170,6 +170,12 @@ impl Connection {
     }
 }
 
+/// Whether two site names are the same; the names the engine hands out (in
+/// its outputs) compare by address first, without reading their bytes.
+fn same_name(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
 impl Engine {
     /// Creates an engine for one desktop, idle until [`handle_start`](Engine::handle_start).
     ///
@@ -625,9 +631,10 @@ impl Engine {
 
     fn role_of(&self, site: &str) -> Option<Role> {
         let policy = self.policy.as_ref()?;
-        if &*policy.preferred == site {
+        let same = |name: &str| same_name(name, site);
+        if same(&policy.preferred) {
             Some(Role::Preferred)
-        } else if policy.peer.as_deref() == Some(site) {
+        } else if policy.peer.as_deref().is_some_and(same) {
             Some(Role::Peer)
         } else {
             None
@@ -638,6 +645,17 @@ impl Engine {
     ///
     /// Only called for roles the policy has: the preferred site always, the
     /// peer only through [`Engine::other`], which checks it exists.
+    /// The name of the site in `role`, borrowed ("" without a policy).
+    fn site_name_ref(&self, role: Role) -> &str {
+        let Some(policy) = &self.policy else {
+            return "";
+        };
+        match role {
+            Role::Preferred => &policy.preferred,
+            Role::Peer => policy.peer.as_deref().unwrap_or(&policy.preferred),
+        }
+    }
+
     fn site_name(&self, role: Role) -> Name {
         let Some(policy) = &self.policy else {
             return Name::from("");

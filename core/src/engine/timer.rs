@@ -78,14 +78,22 @@ impl Timers {
     }
 
     pub(crate) fn arm(&mut self, kind: TimerKind, at: Millis, announced: bool) {
-        self.slots[kind as usize] = Some(Deadline { at, announced });
-        self.earliest = self.next_since(0);
+        let replaced = self.slots[kind as usize].replace(Deadline { at, announced });
+        self.earliest = match self.earliest {
+            // Re-arming the earliest may make another one the earliest.
+            Some((_, first)) if replaced.is_some() && first == kind => self.scan_since(0),
+            // Ties go to the kind declared first, as in a scan.
+            Some((first_at, first)) if (first_at, first as usize) < (at, kind as usize) => {
+                self.earliest
+            }
+            _ => Some((at, kind)),
+        };
     }
 
     pub(crate) fn take(&mut self, kind: TimerKind) -> Option<Deadline> {
         let taken = self.slots[kind as usize].take();
-        if taken.is_some() {
-            self.earliest = self.next_since(0);
+        if taken.is_some() && self.earliest.is_some_and(|(_, first)| first == kind) {
+            self.earliest = self.scan_since(0);
         }
         taken
     }
@@ -100,10 +108,19 @@ impl Timers {
         self.earliest
     }
 
-    /// The earliest deadline at or after `from`, as [`Timers::next`]: one
-    /// plain pass over the slots, where a strict `<` keeps the first of
-    /// equal times.
+    /// The earliest deadline at or after `from`, as [`Timers::next`].
     pub(crate) fn next_since(&self, from: Millis) -> Option<(Millis, TimerKind)> {
+        match self.earliest {
+            // The usual case: nothing is stale, the earliest is the answer.
+            Some((at, _)) if at >= from => self.earliest,
+            None => None,
+            Some(_) => self.scan_since(from),
+        }
+    }
+
+    /// [`Timers::next_since`] by one plain pass over the slots, where a
+    /// strict `<` keeps the first of equal times.
+    fn scan_since(&self, from: Millis) -> Option<(Millis, TimerKind)> {
         let mut next: Option<(Millis, TimerKind)> = None;
         for (slot, kind) in self.slots.iter().zip(TimerKind::ALL) {
             if let Some(deadline) = slot
@@ -133,5 +150,25 @@ mod tests {
         assert_eq!(timers.next(), Some((30, TimerKind::EndpointTimeout)));
         timers.clear_all();
         assert!(!timers.is_armed(TimerKind::Retry));
+    }
+
+    #[test]
+    fn the_kept_earliest_is_always_what_a_scan_finds() {
+        let mut rng = crate::engine::rng::Rng::new(5);
+        let mut timers = Timers::default();
+        for _ in 0..100_000 {
+            let kind = TimerKind::ALL[rng.below(TimerKind::COUNT as u64) as usize];
+            match rng.below(5) {
+                0 => {
+                    timers.take(kind);
+                }
+                4 if rng.below(50) == 0 => timers.clear_all(),
+                // Few distinct times, so that ties are common.
+                _ => timers.arm(kind, rng.below(8) * 10, false),
+            }
+            assert_eq!(timers.next(), timers.scan_since(0));
+            let from = rng.below(9) * 10;
+            assert_eq!(timers.next_since(from), timers.scan_since(from));
+        }
     }
 }
