@@ -2,8 +2,8 @@
 //! with a progress bar on standard error, and durations as people write them.
 
 use std::io::{IsTerminal, Write};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use continuity_core::Millis;
@@ -15,43 +15,51 @@ const CHUNK: u32 = 500;
 /// Simulates every desktop of `fleet` on `threads` threads (at least one).
 ///
 /// Threads take chunks of desktops in turn and each keeps its own
-/// [`Tally`]; the tallies are merged at the end, so the result is the same
-/// for any number of threads. `progress` is called from the calling thread
-/// about ten times a second with the number of desktops done.
+/// [`Tally`]; the tallies are merged as the threads finish (in any order:
+/// the result is the same for any number of threads). `progress` is called
+/// from the calling thread about ten times a second with the number of
+/// desktops done, and once at the end.
 pub fn run_parallel(fleet: &Fleet, threads: usize, progress: &mut dyn FnMut(u32)) -> Tally {
     let total = fleet.config().desktops;
     let next = AtomicU32::new(0);
     let done = AtomicU32::new(0);
-    let tallies = Mutex::new(Vec::new());
     let threads = threads.clamp(1, 256);
+    let (finished, tallies) = mpsc::channel();
+    let mut tally = Tally::default();
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Tally::default();
-                    loop {
-                        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-                        if start >= total {
-                            break;
-                        }
-                        let end = start.saturating_add(CHUNK).min(total);
-                        mine.merge(fleet.run(start..end));
-                        done.fetch_add(end - start, Ordering::Relaxed);
+        for _ in 0..threads {
+            let finished = finished.clone();
+            let (next, done) = (&next, &done);
+            scope.spawn(move || {
+                let mut mine = Tally::default();
+                loop {
+                    let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                    if start >= total {
+                        break;
                     }
-                    tallies.lock().unwrap_or_else(|e| e.into_inner()).push(mine);
-                })
-            })
-            .collect();
-        while workers.iter().any(|w| !w.is_finished()) {
-            progress(done.load(Ordering::Relaxed));
-            std::thread::sleep(Duration::from_millis(100));
+                    let end = start.saturating_add(CHUNK).min(total);
+                    mine.merge(fleet.run(start..end));
+                    done.fetch_add(end - start, Ordering::Relaxed);
+                }
+                // The receiver waits for every worker: it cannot be gone.
+                let _ = finished.send(mine);
+            });
+        }
+        // Each worker's tally as it finishes; the progress in between.
+        let mut waiting = threads;
+        while waiting > 0 {
+            match tallies.recv_timeout(Duration::from_millis(100)) {
+                Ok(part) => {
+                    tally.merge(part);
+                    waiting -= 1;
+                }
+                Err(RecvTimeoutError::Timeout) => progress(done.load(Ordering::Relaxed)),
+                // Every sender gone: a worker panicked; the scope reports it.
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
         }
     });
     progress(total);
-    let mut tally = Tally::default();
-    for part in tallies.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        tally.merge(part);
-    }
     tally
 }
 
