@@ -40,19 +40,21 @@ wasm-bindgen --target nodejs --no-typescript --out-dir "$out/node" --out-name co
 mv "$out/node/continuity_tools.js" "$out/node/continuity_tools.cjs"
 
 say "optimizing ($("$wasm_opt" --version))"
-for wasm in "$out/web/continuity_wasm_bg.wasm" "$out/node/continuity_wasm_bg.wasm"; do
-  # The features rustc enables by default for wasm32-unknown-unknown.
-  "$wasm_opt" -Oz --strip-debug --strip-producers \
-    --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$wasm" -o "$wasm"
-done
-for wasm in "$out/web/continuity_tools_bg.wasm" "$out/node/continuity_tools_bg.wasm"; do
-  "$wasm_opt" -O3 --strip-debug --strip-producers \
-    --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$wasm" -o "$wasm"
-done
+# optimize LEVEL FILE…: wasm-opt in place, with the features rustc enables by
+# default for wasm32-unknown-unknown.
+optimize() {
+  local level=$1 wasm
+  shift
+  for wasm in "$@"; do
+    "$wasm_opt" "$level" --strip-debug --strip-producers \
+      --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$wasm" -o "$wasm"
+  done
+}
+# The runtime for size, the tools for speed.
+optimize -Oz "$out/web/continuity_wasm_bg.wasm" "$out/node/continuity_wasm_bg.wasm"
+optimize -O3 "$out/web/continuity_tools_bg.wasm" "$out/node/continuity_tools_bg.wasm"
 
 say "vocabulary tables (wire.js, wire.d.ts, from the Rust declarations)"
 cargo run -q --locked -p continuity-wasm --bin wire -- "$out"
@@ -64,7 +66,7 @@ for generated in "$out/wire.js" "$out/wire.d.ts"; do
 done
 node --check "$out/wire.js"
 
-cp wasm/js/package.json wasm/js/README.md wasm/js/index.d.ts wasm/js/tools.d.ts wasm/js/api.js wasm/js/tools-api.js wasm/js/driver.js wasm/js/errors.js wasm/js/trace.js "$out/"
+cp wasm/js/package.json wasm/js/README.md wasm/js/index.d.ts wasm/js/tools.d.ts wasm/js/api.js wasm/js/tools-api.js wasm/js/loader.js wasm/js/driver.js wasm/js/errors.js wasm/js/trace.js "$out/"
 cp wasm/js/web.js "$out/web/index.js"
 cp wasm/js/worker.js "$out/web/worker.js"
 cp wasm/js/node.js "$out/node/index.js"

@@ -15,7 +15,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const PARTS = [
   { label: "web/continuity_wasm_bg.wasm (module)", files: ["web/continuity_wasm_bg.wasm"] },
   { label: "web/continuity_wasm.js (wasm-bindgen glue)", files: ["web/continuity_wasm.js"] },
-  { label: "package JS (api, errors, driver, web/index)", files: ["api.js", "errors.js", "driver.js", "web/index.js"] },
+  { label: "package JS (api, errors, driver, loader, web/index)", files: ["api.js", "errors.js", "driver.js", "loader.js", "web/index.js"] },
 ];
 /** Loaded only by a page that runs the engine in a Web Worker; not in the total. */
 const OPTIONAL = { label: "web/worker.js (worker entry, optional)", files: ["web/worker.js"] };

@@ -3,24 +3,12 @@
 // Worker, a planning page): a desktop's runtime never needs it.
 
 import initWasm, * as raw from "./continuity_tools.js";
+import { loader } from "../loader.js";
 import { makeTools } from "../tools-api.js";
 
 export { ContinuityError, isContinuityError } from "../errors.js";
 
-let loaded = false;
-let loading;
+const { init, loaded } = loader(initWasm);
+export { init };
 
-export function init(source) {
-  loading ??= initWasm(source === undefined ? undefined : { module_or_path: source }).then(
-    () => {
-      loaded = true;
-    },
-    (error) => {
-      loading = undefined;
-      throw error;
-    },
-  );
-  return loading;
-}
-
-export const { runFleet } = makeTools(raw, () => loaded);
+export const { runFleet } = makeTools(raw, loaded);

@@ -3,27 +3,14 @@
 import initWasm, * as raw from "./continuity_wasm.js";
 import { makeApi } from "../api.js";
 import { makeDriver } from "../driver.js";
+import { loader } from "../loader.js";
 
 export { WorkerDriver } from "../driver.js";
 export { ContinuityError, isContinuityError } from "../errors.js";
 export { traceLine } from "../trace.js";
 
-let loaded = false;
-let loading;
+const { init, loaded } = loader(initWasm);
+export { init };
 
-export function init(source) {
-  loading ??= initWasm(source === undefined ? undefined : { module_or_path: source }).then(
-    () => {
-      loaded = true;
-    },
-    (error) => {
-      // A failed load (network, bad bytes) can be retried.
-      loading = undefined;
-      throw error;
-    },
-  );
-  return loading;
-}
-
-export const { Engine, validate, parseCfg, resolveOptionFiles, simulate } = makeApi(raw, () => loaded, globalThis.crypto);
+export const { Engine, validate, parseCfg, resolveOptionFiles, simulate } = makeApi(raw, loaded, globalThis.crypto);
 export const Driver = makeDriver(Engine, init);
