@@ -1,9 +1,10 @@
 // Builds the web demo into dist/: the page's modules bundled with esbuild
 // (which resolves `continuity-engine` through the package's `exports`, as a
 // desktop app's bundler does; JsSIP too), the package's worker entry, the
-// engine's .wasm beside the bundles (the
-// package's web build fetches it next to its glue, here the bundle), the
-// page and its stylesheet, and the scenario library: the repository's
+// Fleet view's worker (the only bundle with the package's tools entry,
+// `continuity-engine/tools`), each WebAssembly module beside the bundles (the
+// package's web build fetches its .wasm next to its glue, here the bundle),
+// the page and its stylesheet, and the scenario library: the repository's
 // scenario corpus and examples with an index of their descriptions.
 //
 // `node build.js` (after `npm ci`; the package must be built in wasm/pkg).
@@ -64,10 +65,11 @@ async function main() {
   const pkg = packageFolder();
   await rm(dist, { recursive: true, force: true });
   await mkdir(dist, { recursive: true });
-  // The page, and the package's Web Worker entry (`continuity-engine/worker`)
-  // that the live mode starts as dist/worker.js.
+  // The page; the package's Web Worker entry (`continuity-engine/worker`)
+  // that the live mode starts as dist/worker.js; and the Fleet view's worker
+  // (dist/fleet-worker.js), which alone imports the tools module.
   await build({
-    entryPoints: { app: path.join(here, "src/main.js"), worker: "continuity-engine/worker" },
+    entryPoints: { app: path.join(here, "src/main.js"), worker: "continuity-engine/worker", "fleet-worker": path.join(here, "src/fleet-worker.js") },
     // Bare entry points resolve from here (web-demo/node_modules), wherever the build is run from.
     absWorkingDir: here,
     bundle: true,
@@ -79,7 +81,8 @@ async function main() {
     logLevel: "warning",
     loader: { ".json": "json" },
   });
-  await copyFile(path.join(pkg, "web/continuity_wasm_bg.wasm"), path.join(dist, "continuity_wasm_bg.wasm"));
+  // The engine (app.js, worker.js) and the tools module (fleet-worker.js).
+  for (const wasm of ["continuity_wasm_bg.wasm", "continuity_tools_bg.wasm"]) await copyFile(path.join(pkg, "web", wasm), path.join(dist, wasm));
   for (const file of ["index.html", "style.css"]) await copyFile(path.join(here, "src", file), path.join(dist, file));
   const scenarios = await scenarioLibrary(path.join(dist, "scenarios"));
   console.log(`web demo built in ${path.relative(process.cwd(), dist) || "."} (${scenarios} scenarios in its library)`);

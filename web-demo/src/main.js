@@ -5,17 +5,19 @@
 // URL parameters, for links and tests: `seed=N` (default: drawn), `paused`
 // (start with the clock paused), `speed=1|10|60|600`, `scenario=PATH` (play
 // a scenario of the library, as `scenarios/index.json` lists them), `live`
-// (open in live mode: real sites, live.js).
+// (open in live mode: real sites, live.js), `fleet` (open the Fleet view:
+// fleet.js, which starts the tools module's worker only then).
 
-import { init, parseCfg, resolveOptionFiles, traceLine } from "continuity-engine";
+import { init, parseCfg, resolveOptionFiles, traceLine, validate } from "continuity-engine";
 
 import defaultBundle from "../../examples/bundles/workspace.json";
 import { ConfigEditor } from "./editor.js";
+import { FleetView } from "./fleet.js";
 import { LiveSession } from "./live.js";
 import { Session } from "./session.js";
 import { renderTimeline } from "./timeline.js";
 import { MEMBERS, SERVICES } from "./world.js";
-import { clockText, durationText, serviceText } from "./words.js";
+import { clockText, durationText, secondsText, serviceText } from "./words.js";
 
 const SPEEDS = [1, 10, 60, 600];
 /** The log keeps this many rows on the page (the record and the trace keep everything). */
@@ -31,6 +33,8 @@ const params = new URLSearchParams(location.search);
 const state = {
   /** @type {Session | null} */
   session: null,
+  /** Whether the Fleet view is shown (the session stays, its clock paused). */
+  fleet: false,
   running: !params.has("paused"),
   speed: SPEEDS.includes(Number(params.get("speed"))) ? Number(params.get("speed")) : 1,
   /** The bundle in force: the one the session started with, or the last valid one applied. */
@@ -69,11 +73,18 @@ function leave() {
   state.session = null;
 }
 
+const SUBTITLES = {
+  simulator: "agent desktop · simulator in virtual time",
+  live: "agent desktop · live: a real SIP phone against two real SIP servers",
+  fleet: "fleet · what a site's loss does to the other site's SIP Server",
+};
+
 function setMode(live) {
+  const mode = state.fleet ? "fleet" : live ? "live" : "simulator";
   document.body.classList.toggle("live", live);
-  el("mode-simulator").setAttribute("aria-pressed", String(!live));
-  el("mode-live").setAttribute("aria-pressed", String(live));
-  el("subtitle").textContent = live ? "agent desktop · live: a real SIP phone against two real SIP servers" : "agent desktop · simulator in virtual time";
+  document.body.classList.toggle("fleet", state.fleet);
+  for (const name of Object.keys(SUBTITLES)) el(`mode-${name}`).setAttribute("aria-pressed", String(name === mode));
+  el("subtitle").textContent = SUBTITLES[mode];
 }
 
 function show(session) {
@@ -105,10 +116,52 @@ function seedField() {
   return Number.isSafeInteger(value) && value >= 0 ? value : drawSeed();
 }
 
+// -------------------------------------------------------------------- fleet
+
+/** Shows or hides the Fleet view; the session behind it stays as it is. */
+function showFleet(on) {
+  state.fleet = on;
+  setMode(state.session?.live === true);
+  if (on) fleet.open();
+}
+
+/**
+ * The bundle the Fleet view simulates: the Configuration tab's when it
+ * validates (with its option exports read in, when it uses them), else the
+ * demo's default bundle.
+ */
+function fleetSource() {
+  const current = editor.check();
+  let bundle = null;
+  let edited = false;
+  if (current.error === undefined && current.report.valid) {
+    const exports = Object.keys(current.files).length > 0;
+    edited = exports || JSON.stringify(current.bundle) !== JSON.stringify(defaultBundle);
+    try {
+      bundle = exports ? resolveOptionFiles(current.bundle, current.files).bundle : current.bundle;
+    } catch {
+      bundle = null;
+      edited = false;
+    }
+  }
+  const why = bundle === null ? " (the Configuration tab's bundle does not validate)" : edited ? "" : ", as the Configuration tab holds it";
+  bundle ??= defaultBundle;
+  const policy = validate(bundle).policy;
+  const about = edited ? "the bundle in the Configuration tab (edited)" : `examples/bundles/workspace.json, the demo's bundle${why}`;
+  const sites = policy === null ? "" : ` — ${policy.preferred} preferred, ${policy.peer} its peer, site timeout ${secondsText(policy.timing_ms.site_timeout)}`;
+  return { bundle, policy, about: `${about}${sites}` };
+}
+
 // -------------------------------------------------------------------- clock
 
 function frame(time) {
   const session = state.session;
+  // The Fleet view hides the session: its clock waits (and does not jump on return).
+  if (state.fleet) {
+    state.lastFrame = null;
+    requestAnimationFrame(frame);
+    return;
+  }
   if (session !== null && !session.live && state.running && state.lastFrame !== null) {
     // Real time times the speed; at most a second of real time per frame
     // (a background tab's frames are rare), in whole virtual milliseconds.
@@ -675,6 +728,8 @@ let showEditorTab;
 
 // ----------------------------------------------------------------- wiring
 
+const fleet = new FleetView({ source: fleetSource, download });
+
 const editor = new ConfigEditor({
   onApply: async (bundle, report) => {
     const session = state.session;
@@ -735,10 +790,15 @@ function wire() {
     download(`continuity-session-${session.seed}.trace.jsonl`, session.trace(), "application/x-ndjson");
   });
   el("mode-live").addEventListener("click", () => {
+    if (state.fleet) showFleet(false);
     if (!state.session?.live) guard(startLive());
   });
   el("mode-simulator").addEventListener("click", () => {
+    if (state.fleet) showFleet(false);
     if (state.session?.live) guard(startSession({ bundle: state.inForce, seed: seedField() }));
+  });
+  el("mode-fleet").addEventListener("click", () => {
+    if (!state.fleet) showFleet(true);
   });
   el("live-trace").addEventListener("click", () => {
     const session = state.session;
@@ -775,6 +835,7 @@ async function main() {
   else await startSession({ bundle: defaultBundle, seed });
   await loadLibrary();
   if (params.has("scenario")) await playLibrary(params.get("scenario"));
+  if (params.has("fleet")) showFleet(true);
   document.body.dataset.ready = "true";
   requestAnimationFrame(frame);
 }

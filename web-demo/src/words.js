@@ -1,19 +1,21 @@
-// How the page says things: virtual times as the command-line tool prints
-// them, and one line of plain words for each input and output (the log's
-// text column; the trace keeps the exact JSON).
+// How the page says things: virtual times, durations and counts as the
+// command-line tool prints them, and one line of plain words for each input
+// and output (the log's text column; the trace keeps the exact JSON).
 
 /**
  * A virtual time as `mm:ss.mmm` (`h:mm:ss.mmm` from an hour on), as
  * `continuity simulate --format text` prints it; `millis: false` leaves the
- * milliseconds out, `hours: true` always writes the hour.
+ * milliseconds out, `hours: true` always writes the hour, `pad: false`
+ * writes minutes under the hour without a leading zero (`2:10`, as
+ * `continuity fleet` prints them).
  */
-export function clockText(ms, { millis = true, hours = false } = {}) {
+export function clockText(ms, { millis = true, hours = false, pad = true } = {}) {
   const whole = Math.max(0, Math.floor(ms));
   const fraction = millis ? `.${String(whole % 1000).padStart(3, "0")}` : "";
   const seconds = Math.floor(whole / 1000);
   const s = String(seconds % 60).padStart(2, "0");
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60 && !hours) return `${String(minutes).padStart(2, "0")}:${s}${fraction}`;
+  if (minutes < 60 && !hours) return `${pad ? String(minutes).padStart(2, "0") : minutes}:${s}${fraction}`;
   return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}:${s}${fraction}`;
 }
 
@@ -25,6 +27,21 @@ export function durationText(ms) {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
+}
+
+/**
+ * A duration in seconds with one decimal (`70.2 s`), tenths cut rather than
+ * rounded, as `continuity fleet` prints them: the page and the command line
+ * show the same digits for the same report.
+ */
+export function secondsText(ms) {
+  const whole = Math.max(0, Math.floor(ms));
+  return `${Math.floor(whole / 1000)}.${Math.floor((whole % 1000) / 100)} s`;
+}
+
+/** A count with thousands separators: `10,000`. */
+export function countText(n) {
+  return n.toLocaleString("en-US");
 }
 
 const SERVICE_WORDS = { "sip-server": "SIP Server", "stat-server": "Stat Server", "config-server": "Config Server" };

@@ -38,12 +38,15 @@ export async function launch({ live = null } = {}) {
 /**
  * Opens the demo at 1366×768 with URL parameters (`seed`, `paused`, …) and
  * waits until it is ready. `problems` collects console errors, page errors,
- * failed requests and HTTP errors.
+ * failed requests and HTTP errors; `requests` the URL of every request the
+ * page and its workers make.
  */
 export async function openDemo(env, query = "seed=7&paused") {
   const context = await env.browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
   const page = await context.newPage();
   const problems = [];
+  const requests = [];
+  page.on("request", (request) => requests.push(request.url()));
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console error: ${message.text()}`);
   });
@@ -59,7 +62,7 @@ export async function openDemo(env, query = "seed=7&paused") {
   await page.waitForSelector("body[data-ready]");
   const ready = await page.getAttribute("body", "data-ready");
   if (ready !== "true") throw new Error(`the page did not start: ${await page.textContent("#banner")}\n${problems.join("\n")}`);
-  return { page, context, problems };
+  return { page, context, problems, requests };
 }
 
 /** Saves a screenshot of the whole page as tests/screenshots/NAME.png. */
