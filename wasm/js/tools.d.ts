@@ -108,7 +108,12 @@ export interface FleetReport {
 
 /** Hooks of a fleet run. */
 export interface FleetHooks {
-  /** Called after every slice of desktops of every run: what the run is for, desktops done, desktops in it. */
+  /**
+   * Called after every slice of desktops of every run: what the run is for
+   * (`"fleet"` for the run asked for; `"failover-spread N s"`,
+   * `"restore-spread N s"` and `"both spreads"` for the capacity plan's),
+   * desktops done, desktops in the run.
+   */
   onProgress?: (what: string, done: number, total: number) => void;
 }
 

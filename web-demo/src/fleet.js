@@ -205,8 +205,7 @@ export class FleetView {
     const bar = el("fleet-progress");
     bar.max = total;
     bar.value = done;
-    // The first run is named by its size ("10000 desktops"): call it the fleet.
-    const run = /^\d+ desktops$/.test(what) ? "the fleet" : what;
+    const run = what === "fleet" ? "the fleet" : what;
     el("fleet-progress-text").textContent = `${run}: ${countText(done)} / ${countText(total)} desktops`;
   }
 

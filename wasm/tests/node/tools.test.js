@@ -46,8 +46,8 @@ describe("runFleet", async () => {
     assert.ok(report.capacity.both_verified);
     assert.ok(svg.startsWith("<svg") && svg.includes("registrar capacity 30/s"));
     // Progress: the main run first, then every search run, each to its end.
-    assert.deepEqual(progress[0], ["1500 desktops", 1000, 1500]);
-    assert.deepEqual(progress[1], ["1500 desktops", 1500, 1500]);
+    assert.deepEqual(progress[0], ["fleet", 1000, 1500]);
+    assert.deepEqual(progress[1], ["fleet", 1500, 1500]);
     const runs = progress.filter(([, done, total]) => done === total).map(([what]) => what);
     assert.equal(runs.length, 1 + report.capacity.failover_spread.runs + report.capacity.restore_spread.runs + 1);
     assert.ok(runs.includes("failover-spread 0 s") && runs.includes("restore-spread 0 s"), runs.join(", "));

@@ -41,8 +41,10 @@ fn fleet_error(error: &FleetError) -> JsValue {
 /// `bundle` is the bundle's JSON, `config` a [`FleetConfig`] as JSON (every
 /// field optional), `capacity` the registrar capacity (REGISTERs per second)
 /// to plan for, if any. `on_progress(what, done, total)` is called after
-/// every slice of desktops of every run (what the run is for, desktops
-/// done, desktops in the run); what it returns or throws is ignored.
+/// every slice of desktops of every run, with what the run is for (`fleet`
+/// for the run asked for; `failover-spread N s`, `restore-spread N s` and
+/// `both spreads` for the capacity plan's), desktops done and desktops in
+/// the run; what it returns or throws is ignored.
 ///
 /// # Errors
 ///
@@ -80,8 +82,7 @@ pub fn run_fleet(
         }
         tally
     };
-    let what = format!("{} desktops", fleet.config().desktops);
-    let tally = run(&fleet, &what);
+    let tally = run(&fleet, "fleet");
     let mut report = fleet.report(tally);
     if let Some(capacity) = capacity {
         plan_capacity(&fleet, &mut report, capacity, &mut run).map_err(|e| fleet_error(&e))?;
