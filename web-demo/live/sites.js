@@ -100,19 +100,22 @@ function findKamailio() {
   throw new Error(`kamailio is not installed; ${INSTALL_HINT}`);
 }
 
+/** The names in a folder; none when it cannot be read (missing, not a folder). */
+function entriesOf(dir) {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 /** Kamailio's module folder, which must hold websocket.so (a package of its own on Debian). */
 function findModuleDir() {
   const candidates = [];
   for (const lib of ["/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr/local/lib64"]) {
     candidates.push(path.join(lib, "kamailio", "modules"));
-    let entries = [];
-    try {
-      entries = readdirSync(lib);
-    } catch {
-      continue;
-    }
     // Debian's multiarch folders: /usr/lib/x86_64-linux-gnu/kamailio/modules.
-    for (const entry of entries) {
+    for (const entry of entriesOf(lib)) {
       if (entry.includes("-linux-")) candidates.push(path.join(lib, entry, "kamailio", "modules"));
     }
   }
@@ -438,13 +441,7 @@ function isOurServer(pid) {
 
 /** Kills the process groups left behind by Lives whose process died without stopping them. */
 function reapOrphans(log) {
-  let entries = [];
-  try {
-    entries = readdirSync(PORT_LOCK_DIR);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
+  for (const entry of entriesOf(PORT_LOCK_DIR)) {
     const file = path.join(PORT_LOCK_DIR, entry);
     if (/^\d+$/.test(entry)) {
       // A port lock of a dead owner (claimPort() would take it over anyway).

@@ -3,6 +3,7 @@
 // error and failed request, and screenshots into tests/screenshots/.
 
 import { mkdir } from "node:fs/promises";
+import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -63,6 +64,19 @@ export async function openDemo(env, query = "seed=7&paused") {
   const ready = await page.getAttribute("body", "data-ready");
   if (ready !== "true") throw new Error(`the page did not start: ${await page.textContent("#banner")}\n${problems.join("\n")}`);
   return { page, context, problems, requests };
+}
+
+/**
+ * Asserts that the page is no wider than the window (no horizontal scroll)
+ * and that every one of `selectors` ends on the first 768 px screen.
+ */
+export async function assertFirstScreen(page, selectors) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than 1366`);
+  for (const selector of selectors) {
+    const box = await page.locator(selector).boundingBox();
+    assert.ok(box !== null && box.y + box.height <= 768, `${selector} is on the first screen`);
+  }
 }
 
 /** Saves a screenshot of the whole page as tests/screenshots/NAME.png. */

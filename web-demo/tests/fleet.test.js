@@ -15,7 +15,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 
-import { REPO, launch, openDemo, screenshot } from "./browser.js";
+import { REPO, assertFirstScreen, launch, openDemo, screenshot } from "./browser.js";
 
 const run = promisify(execFile);
 /** The chart's capacity line, once per panel (two sites, around the loss and around the return). */
@@ -155,12 +155,7 @@ describe("the fleet view", () => {
 
     // The downloads scrolled the page: back to the top, as a person opening the view sees it.
     await page.evaluate(() => window.scrollTo(0, 0));
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `the page is ${overflow} px wider than 1366`);
-    for (const selector of ["#fleet-form", "#fleet-chart svg", "[data-fleet=verdict]", ".fleet-capacity"]) {
-      const box = await page.locator(selector).boundingBox();
-      assert.ok(box !== null && box.y + box.height <= 768, `${selector} is on the first screen`);
-    }
+    await assertFirstScreen(page, ["#fleet-form", "#fleet-chart svg", "[data-fleet=verdict]", ".fleet-capacity"]);
     await screenshot(page, "fleet-2-spreads-under-capacity");
     assert.deepEqual(problems, []);
     await context.close();

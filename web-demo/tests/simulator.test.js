@@ -14,7 +14,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 
-import { REPO, launch, lines, nextDeadline, nextUntil, now, openDemo, pageTrace, screenshot, toggleMember } from "./browser.js";
+import { REPO, assertFirstScreen, launch, lines, nextDeadline, nextUntil, now, openDemo, pageTrace, screenshot, toggleMember } from "./browser.js";
 
 const run = promisify(execFile);
 /** The demo's bundle: examples/bundles/workspace.json (site timeout T = 60 s, default timings). */
@@ -321,13 +321,8 @@ describe("keyboard and layout", () => {
     assert.equal(await page.getAttribute("#tab-status", "aria-selected"), "true");
     assert.equal(await page.isVisible("#panel-status"), true);
 
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `the page is ${overflow} px wider than 1366`);
     // The banner, the clock, both sites and the timeline are on the first screen.
-    for (const selector of ["#banner", "#play", "#fail-SiteB", "#timeline"]) {
-      const box = await page.locator(selector).boundingBox();
-      assert.ok(box !== null && box.y + box.height <= 768, `${selector} is on the first screen`);
-    }
+    await assertFirstScreen(page, ["#banner", "#play", "#fail-SiteB", "#timeline"]);
     await screenshot(page, "7-keyboard");
     assert.deepEqual(problems, []);
     await context.close();
