@@ -114,9 +114,6 @@ impl Fleet {
         };
         let timing = policy.timing;
         let warnings = validated.warnings;
-        Engine::new(bundle.clone(), 0).map_err(|err| FleetError::Bundle {
-            message: err.to_string(),
-        })?;
         Ok(Fleet {
             config,
             desktop_bundle: bundle,
@@ -145,6 +142,7 @@ impl Fleet {
         let mut tally = Tally::new(self.seconds());
         // A template of this call's own (its site names are not shared with
         // other threads' engines: no reference counts bounce between cores).
+        // `new` validated the bundle, so the engine is made.
         let Ok(template) = Engine::new(self.desktop_bundle.clone(), 0) else {
             return tally;
         };

@@ -103,7 +103,8 @@ pub fn plan_capacity(
     let found = failover_spread
         .smallest_ms
         .or(fleet.config.failover_spread_ms);
-    let restore_spread = planner.search_with(Knob::Restore, found)?;
+    planner.failover = found;
+    let restore_spread = planner.search(Knob::Restore)?;
     let both_verified = match (failover_spread.smallest_ms, restore_spread.smallest_ms) {
         (Some(f), Some(r)) => {
             let config = FleetConfig {
@@ -184,16 +185,6 @@ impl Planner<'_, '_> {
         let fleet = Fleet::new_like(self.fleet, config)?;
         let tally = (self.run)(&fleet, &label);
         Ok(fleet.report(tally).register_peak_in(phase))
-    }
-
-    /// [`search`](Self::search) with the failover spread of restore-spread runs.
-    fn search_with(
-        &mut self,
-        knob: Knob,
-        failover: Option<Millis>,
-    ) -> Result<SpreadSearch, FleetError> {
-        self.failover = failover;
-        self.search(knob)
     }
 
     /// Bisection over whole seconds: double until the phase fits, then halve the gap.
