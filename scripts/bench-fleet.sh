@@ -11,6 +11,10 @@
 #
 # The three take turns (each a fresh process: the module's compilation and
 # V8's tier-up are in the WebAssembly figure), and each figure is the median.
+# The ratio is the median of each turn's own ratio (native on one thread and
+# WebAssembly run back to back), with the range of those ratios beside it: a
+# shared machine's speed drifts over minutes, and a ratio of two medians
+# taken at different moments mixes that drift in.
 #
 # Usage: bash scripts/bench-fleet.sh [--quick] [--runs N]
 #   --runs N   turns of each workload (default 5 for the run, 3 for the plan)
@@ -67,7 +71,8 @@ native() {
 
 # median FILE COLUMN
 median() { awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# turn_ratios A B COLUMN: each turn's A ÷ B, one per line, sorted.
+turn_ratios() { paste -d' ' "$1" "$2" | awk -v c="$3" '{ printf "%.2f\n", $c / $(c + 2) }' | sort -g; }
 verdict() { awk -v r="$1" 'BEGIN { print (r <= 1.5) ? "met" : "**not met**" }'; }
 
 # workload NAME DESKTOPS CAPACITY TURNS: takes turns, checks the reports, prints rows.
@@ -86,11 +91,13 @@ workload() {
       exit 1
     fi
   done
-  local one wasm
-  one=$(median "$w/t-1" 1) wasm=$(median "$w/t-wasm" 1)
+  local wall cpu
+  turn_ratios "$w/t-wasm" "$w/t-1" 1 >"$w/r-wall"
+  turn_ratios "$w/t-wasm" "$w/t-1" 2 >"$w/r-cpu"
+  wall=$(median "$w/r-wall" 1) cpu=$(median "$w/r-cpu" 1)
   rows+=("| $name | native, $cores threads | $(median "$w/t-all" 1) | $(median "$w/t-all" 2) | |")
-  rows+=("| $name | native, 1 thread | $one | $(median "$w/t-1" 2) | |")
-  rows+=("| $name | WebAssembly (Node $(node --version)), 1 thread | $wasm | $(median "$w/t-wasm" 2) | **$(ratio "$wasm" "$one")** ($(verdict "$(ratio "$wasm" "$one")")); CPU $(ratio "$(median "$w/t-wasm" 2)" "$(median "$w/t-1" 2)") |")
+  rows+=("| $name | native, 1 thread | $(median "$w/t-1" 1) | $(median "$w/t-1" 2) | |")
+  rows+=("| $name | WebAssembly (Node $(node --version)), 1 thread | $(median "$w/t-wasm" 1) | $(median "$w/t-wasm" 2) | **${wall%?}** ($(verdict "$wall"); turns $(head -1 "$w/r-wall")–$(tail -1 "$w/r-wall")); CPU ${cpu%?} |")
 }
 
 rows=()

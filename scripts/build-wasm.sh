@@ -40,21 +40,28 @@ wasm-bindgen --target nodejs --no-typescript --out-dir "$out/node" --out-name co
 mv "$out/node/continuity_tools.js" "$out/node/continuity_tools.cjs"
 
 say "optimizing ($("$wasm_opt" --version))"
-# optimize LEVEL FILE…: wasm-opt in place, with the features rustc enables by
-# default for wasm32-unknown-unknown.
+# optimize PASS… -- FILE…: wasm-opt in place, PASSes in order, with the
+# features rustc enables by default for wasm32-unknown-unknown.
 optimize() {
-  local level=$1 wasm
+  local flags=() wasm
+  while [ "$1" != -- ]; do flags+=("$1"); shift; done
   shift
   for wasm in "$@"; do
-    "$wasm_opt" "$level" --strip-debug --strip-producers \
+    "$wasm_opt" "${flags[@]}" --strip-debug --strip-producers \
       --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
       "$wasm" -o "$wasm"
   done
 }
-# The runtime for size, the tools for speed.
-optimize -Oz "$out/web/continuity_wasm_bg.wasm" "$out/node/continuity_wasm_bg.wasm"
-optimize -O3 "$out/web/continuity_tools_bg.wasm" "$out/node/continuity_tools_bg.wasm"
+# The runtime for size, the tools for speed. The fleet's desktop loop stays a
+# function of its own (wasm-opt would inline it into its one caller): V8
+# moves a function to its optimizing tier between two calls, never inside
+# one, so the loop runs optimized from the first desktops on instead of in
+# the baseline tier for a whole run (measured: one 100,000-desktop run 7%
+# faster in Node 20).
+optimize -Oz -- "$out/web/continuity_wasm_bg.wasm" "$out/node/continuity_wasm_bg.wasm"
+optimize --no-inline='continuity_fleet::desktop::Desktop::run*' -O3 \
+  -- "$out/web/continuity_tools_bg.wasm" "$out/node/continuity_tools_bg.wasm"
 
 say "vocabulary tables (wire.js, wire.d.ts, from the Rust declarations)"
 cargo run -q --locked -p continuity-wasm --bin wire -- "$out"

@@ -304,6 +304,7 @@ impl<'a> Desktop<'a> {
     // tier between two calls, never inside one, so the desktop loop must be
     // a function of its own that is called once per desktop (measured in
     // Node 20: inlined into one long call, the fleet ran 25% slower).
+    // scripts/build-wasm.sh names it so that wasm-opt keeps it too.
     #[inline(never)]
     fn run(mut self, tally: &mut Tally) {
         let until = self.fleet.config.until_ms;
