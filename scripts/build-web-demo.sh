@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 say() { printf '==> %s\n' "$*"; }
 
 stamp=wasm/pkg/package.json
-if [[ ! -f $stamp || -n $(find core/src wasm/src wasm/js fleet/src wasm/tools/src Cargo.lock core/Cargo.toml wasm/Cargo.toml fleet/Cargo.toml wasm/tools/Cargo.toml -newer "$stamp" -print -quit) ]]; then
+if [[ ! -f $stamp || -n $(find core/src wasm/src wasm/js fleet/src wasm/tools/src wasm/shared/src Cargo.lock Cargo.toml core/Cargo.toml wasm/Cargo.toml fleet/Cargo.toml wasm/tools/Cargo.toml wasm/shared/Cargo.toml -newer "$stamp" -print -quit) ]]; then
   bash scripts/build-wasm.sh
 fi
 

@@ -13,14 +13,14 @@ say() { printf '==> %s\n' "$*"; }
 bash scripts/build-wasm.sh
 
 say "lints for wasm32 (cargo clippy -D warnings)"
-cargo clippy -q --locked -p continuity-wasm -p continuity-wasm-tools --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -q --locked -p continuity-wasm -p continuity-wasm-shared -p continuity-wasm-tools --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 say "wasm-bindgen tests in Node"
-cargo test --locked -p continuity-wasm --target wasm32-unknown-unknown
+cargo test --locked -p continuity-wasm -p continuity-wasm-tools --target wasm32-unknown-unknown
 say "wasm-bindgen tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
-  cargo test --locked -p continuity-wasm --target wasm32-unknown-unknown
+  cargo test --locked -p continuity-wasm -p continuity-wasm-tools --target wasm32-unknown-unknown
 
 say "package tests in Node (API, bad input, drivers, scenario conformance)"
 node --test wasm/tests/node

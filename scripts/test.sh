@@ -15,7 +15,7 @@ say "lints (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 say "module graph (no import cycles)"
-python3 scripts/check-module-cycles.py core/src native/src capi/src wasm/src
+python3 scripts/check-module-cycles.py core/src native/src capi/src wasm/src wasm/tools/src wasm/shared/src
 
 # Before the workspace tests: it installs cbindgen and the C and C++
 # compilers the C ABI tests use, and checks the committed header.

@@ -4,23 +4,27 @@
 // servers' events into inputs, carry out the commands, show the notices with
 // their wall-clock times and the status, and report errors with their codes.
 //
-// Type-checked against the package's declarations (wasm/js/index.d.ts) by
+// The option export and the rehearsal use the tools entry
+// (`continuity-engine/tools`), imported dynamically so that it loads only
+// when used: a desktop whose deployment hands it a resolved bundle never
+// loads it.
+//
+// Type-checked against the package's declarations (wasm/js/index.d.ts,
+// wasm/js/tools.d.ts) by
 //   cd wasm && npx tsc -p tsconfig.json --noEmit
 // It uses every type the package exports, so that check covers all of them.
 
-import {
-  ContinuityError, Driver, Engine, WorkerDriver, init, isContinuityError, parseCfg, resolveOptionFiles, simulate,
-  validate,
-} from "continuity-engine";
+import { ContinuityError, Driver, Engine, WorkerDriver, init, isContinuityError, validate } from "continuity-engine";
+import type { Files, ParsedCfg, Scenario } from "continuity-engine/tools";
 import type {
   AllSitesDownOutput, ApplicationRef, Bundle, Clock, Command, ConfigErrorOutput, ConfigLoadedInput,
   ConfigObject, ConfigServerPair, ConnectConfigServerOutput, ConnectOutput, Connection, DesktopApplication,
   Diagnostic, DisconnectOutput, DriverEvents, DriverOptions, Emitted, EndpointRegisteredInput,
-  EndpointUnregisteredInput, EngineDriver, EngineOptions, ErrorCode, FileOptions, Files, Handled, Ignored, Input,
+  EndpointUnregisteredInput, EngineDriver, EngineOptions, ErrorCode, Handled, Ignored, Input,
   InputType, InteractionEndedInput, InteractionStartedInput, LinkDownInput, LinkState, LinkUpInput, LocalSite,
-  Member, NextTimer, Notice, Options, Output, OutputOf, OutputType, ParsedCfg, PendingSwitch, Phase,
+  Member, NextTimer, Notice, Options, Output, OutputOf, OutputType, PendingSwitch, Phase,
   PhaseChangedOutput, Place, ProbeOutput, ProbeResultInput, Reason, RecheckOutput, RegisterEndpointOutput,
-  ResolvedPolicy, ResumedInput, Role, Scenario, Seed, ServerApplication, Service, ServiceStatus, StartInput,
+  ResolvedPolicy, ResumedInput, Role, Seed, ServerApplication, Service, ServiceStatus, StartInput,
   Status, StopInput, SwitchedOutput, SwitchoverCancelledOutput, SwitchoverPendingOutput, SwitchRequestedInput,
   TimerKind, UnregisterEndpointOutput, ValidationReport, VisibilitySource, When, WorkerCall, WorkerDone,
   WorkerError, WorkerLike, WorkerMessage, WorkerProtocol, WorkerRequest,
@@ -106,9 +110,12 @@ function agentDesktopApplications(): DesktopApplication[] {
   ];
 }
 
+/** The tools entry, loaded on first use. */
+type Tools = typeof import("continuity-engine/tools");
+
 /** Checks a configuration before the desktop relies on it; returns the policy or shows what is wrong. */
-function checkConfiguration(desktop: Desktop, bundle: Bundle, options: FileOptions): ResolvedPolicy | null {
-  const report: ValidationReport = validate(bundle, options);
+function checkConfiguration(desktop: Desktop, bundle: Bundle): ResolvedPolicy | null {
+  const report: ValidationReport = validate(bundle);
   for (const diagnostic of report.diagnostics) desktop.log(formatDiagnostic(diagnostic));
   if (!report.valid) {
     desktop.banner(`The configuration has ${report.errors} error(s); Business Continuity is off.`, "error");
@@ -126,8 +133,8 @@ function checkConfiguration(desktop: Desktop, bundle: Bundle, options: FileOptio
 }
 
 /** Reads an option export the administrator attached to a ticket, before trusting it. */
-function inspectExport(desktop: Desktop, text: string): number | undefined {
-  const parsed: ParsedCfg = parseCfg(text);
+function inspectExport(desktop: Desktop, tools: Tools, text: string): number | undefined {
+  const parsed: ParsedCfg = tools.parseCfg(text);
   for (const warning of parsed.warnings) desktop.log(formatDiagnostic(warning));
   const timeout = parsed.options["interaction-workspace"]?.["disaster-recovery.timeout"];
   return timeout === undefined ? undefined : Number(timeout) * 1000;
@@ -476,10 +483,10 @@ const pageClock: Clock = {
  * Starts the engine on the page or in a dedicated worker, whose timer keeps
  * time while the tab is hidden: the same options, the same driver interface.
  */
-async function run(desktop: Desktop, bundle: Bundle, files: Files, useWorker: boolean): Promise<EngineDriver> {
+async function run(desktop: Desktop, bundle: Bundle, useWorker: boolean): Promise<EngineDriver> {
   let driver: EngineDriver | undefined;
   // No seed: each desktop draws its own, so that switchbacks spread out.
-  const engine: EngineOptions = { bundle, files };
+  const engine: EngineOptions = { bundle };
   const options: DriverOptions = {
     onOutput: (output, when) => {
       if (driver !== undefined) onOutput(desktop, driver, output, when);
@@ -573,7 +580,7 @@ function rawWorkerSession(desktop: Desktop, worker: WorkerLike, bundle: Bundle):
 }
 
 /** A support page replays an incident from its recorded inputs, in virtual time, without any server. */
-function rehearse(bundle: Bundle): string[] {
+function rehearse(tools: Tools, bundle: Bundle): string[] {
   const outage: Scenario = {
     description: "Site A's SIP Server pair fails at 12 s",
     bundle,
@@ -586,7 +593,7 @@ function rehearse(bundle: Bundle): string[] {
     ],
     until: 120000,
   };
-  return simulate(outage)
+  return tools.simulate(outage)
     .trimEnd()
     .split("\n")
     .map((line) => {
@@ -598,17 +605,19 @@ function rehearse(bundle: Bundle): string[] {
 /** The desktop's start-up: bootstrap from the local configuration, then run with the full one. */
 export async function startBusinessContinuity(desktop: Desktop, personExport: string, useWorker: boolean): Promise<EngineDriver> {
   await init();
+  const tools: Tools = await import("continuity-engine/tools");
+  await tools.init();
   const { bundle, files } = fullBundle(personExport);
-  const timeout = inspectExport(desktop, personExport);
+  const timeout = inspectExport(desktop, tools, personExport);
   if (timeout !== undefined) desktop.log(`this agent switches after ${timeout / 1000} s`);
-  const resolved = resolveOptionFiles(bundle, files);
-  if (checkConfiguration(desktop, resolved.bundle, {}) === null) {
-    checkConfiguration(desktop, { ...bundle, desktop_applications: agentDesktopApplications() }, { files });
+  const resolved = tools.resolveOptionFiles(bundle, files);
+  if (checkConfiguration(desktop, resolved.bundle) === null) {
+    checkConfiguration(desktop, tools.resolveOptionFiles({ ...bundle, desktop_applications: agentDesktopApplications() }, files).bundle);
   }
-  desktop.log(rehearse(resolved.bundle).join("\n"));
+  desktop.log(rehearse(tools, resolved.bundle).join("\n"));
   desktop.log(replay(resolved.bundle, 7n, [{ at: 0, input: { type: "start" } }, { at: 31000, input: { type: "resumed" } }]).join("\n"));
   try {
-    const driver = await run(desktop, bundle, files, useWorker);
+    const driver = await run(desktop, resolved.bundle, useWorker);
     await feed(desktop, driver, { kind: "server", site: "SiteA", service: "sip-server", member: "primary", up: true });
     desktop.log(statusLines(await driver.status()).join("\n"));
     const policy: ResolvedPolicy | null = await driver.policy();
@@ -617,7 +626,7 @@ export async function startBusinessContinuity(desktop: Desktop, personExport: st
   } catch (error) {
     reportError(desktop, error);
     // Fall back to bootstrapping from the local configuration alone.
-    const driver = await run(desktop, localBundle(), new Map(), false);
+    const driver = await run(desktop, localBundle(), false);
     await feed(desktop, driver, { kind: "config-read", bundle: resolved.bundle });
     return driver;
   }

@@ -98,7 +98,7 @@ function toSeed(seed, random) {
 }
 
 /** JSON text of a value given as an object or as JSON text; `code` is the error's. */
-function toJson(value, what, example, code) {
+export function toJson(value, what, example, code) {
   if (typeof value === "string") return value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw continuityError(code, `${what} must be an object (or its JSON text), like ${example}; got ${describe(value)}`);
@@ -115,40 +115,12 @@ export function bundleJson(bundle) {
   return toJson(bundle, "cannot read the bundle: a bundle", '{"version": 1, "local": {...}, ...}', "parse");
 }
 
-/** The paths and texts of a `files` option: an object or Map from path to text. */
-function fileLists(files) {
-  if (files === undefined || files === null) return [[], []];
-  try {
-    return readFiles(files);
-  } catch (error) {
-    if (isContinuityError(error)) throw error;
-    throw continuityError("invalid-files", `reading files threw ${error?.name ?? "an error"}: ${error?.message ?? String(error)}`);
-  }
-}
-
-function readFiles(files) {
-  const entries = files instanceof Map ? [...files] : typeof files === "object" && !Array.isArray(files) ? Object.entries(files) : null;
-  if (entries === null) {
-    throw continuityError("invalid-files", `files must map each file's path to its text (an object or a Map); got ${describe(files)}`);
-  }
-  const paths = [];
-  const texts = [];
-  for (const [path, text] of entries) {
-    if (typeof path !== "string" || typeof text !== "string") {
-      throw continuityError("invalid-files", `files must map each file's path to its text: the entry ${describe(path)} has ${describe(text)}`);
-    }
-    paths.push(path);
-    texts.push(text);
-  }
-  return [paths, texts];
-}
-
-function options(value, what) {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== "object") {
-    throw continuityError("invalid-options", `the options of ${what} must be an object like {files: {...}}; got ${describe(value)}`);
-  }
-  return value;
+/** The error for options given to a runtime call that takes none (option exports are the tools entry's). */
+function noOptions(call) {
+  return continuityError(
+    "invalid-options",
+    `${call} takes no options: give the bundle with its options inline (resolve option exports first with resolveOptionFiles from continuity-engine/tools)`,
+  );
 }
 
 /** Calls into the module; what it throws comes out as a ContinuityError. */
@@ -182,13 +154,12 @@ export function makeApi(raw, ready, crypto) {
     /** Site names by raw index, for building outputs. */
     #names = [];
 
-    constructor(bundle, seed = undefined, opts = undefined) {
+    constructor(bundle, seed = undefined, ...rest) {
       checkReady();
-      const { files } = options(opts, "new Engine()");
+      if (rest.length > 0) throw noOptions("new Engine(bundle, seed)");
       const text = bundleJson(bundle);
       this.#seed = toSeed(seed, randomSeed);
-      const lists = fileLists(files);
-      this.#raw = call(() => new raw.RawEngine(text, this.#seed, ...lists));
+      this.#raw = call(() => new raw.RawEngine(text, this.#seed));
     }
 
     #engine() {
@@ -424,36 +395,12 @@ export function makeApi(raw, ready, crypto) {
     Engine.prototype[Symbol.dispose] = Engine.prototype.dispose;
   }
 
-  function validate(bundle, opts = undefined) {
+  function validate(bundle, ...rest) {
     checkReady();
-    const { files } = options(opts, "validate()");
+    if (rest.length > 0) throw noOptions("validate(bundle)");
     const text = bundleJson(bundle);
-    const lists = fileLists(files);
-    return JSON.parse(call(() => raw.validate(text, ...lists)));
+    return JSON.parse(call(() => raw.validate(text)));
   }
 
-  function parseCfg(text) {
-    checkReady();
-    if (typeof text !== "string") {
-      throw continuityError("invalid-cfg", `parseCfg takes the text of an option export (a string); got ${describe(text)}`);
-    }
-    return JSON.parse(call(() => raw.parseCfg(text)));
-  }
-
-  function resolveOptionFiles(bundle, files) {
-    checkReady();
-    const text = bundleJson(bundle);
-    const lists = fileLists(files);
-    return JSON.parse(call(() => raw.resolveOptionFiles(text, ...lists)));
-  }
-
-  function simulate(scenario, opts = undefined) {
-    checkReady();
-    const { files } = options(opts, "simulate()");
-    const text = toJson(scenario, "scenario", '{"bundle": {...}, "seed": 7, "steps": [...]}', "invalid-scenario");
-    const lists = fileLists(files);
-    return call(() => raw.simulate(text, ...lists));
-  }
-
-  return { Engine, validate, parseCfg, resolveOptionFiles, simulate };
+  return { Engine, validate };
 }

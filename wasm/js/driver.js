@@ -26,7 +26,7 @@ const MAX_DELAY = 0x7fffffff;
 /** Only the package constructs drivers: `Driver.create`, `WorkerDriver.create`. */
 const CREATE = Symbol("continuity.create");
 const EVENTS = new Set(["output", "status", ...OUTPUT_TYPES]);
-const DRIVER_OPTIONS = ["bundle", "seed", "files", "onOutput", "onError", "clock", "resume"];
+const DRIVER_OPTIONS = ["bundle", "seed", "onOutput", "onError", "clock", "resume"];
 
 const systemClock = {
   now: () => performance.now(),
@@ -59,7 +59,7 @@ export function makeDriver(Engine, init) {
     #disposed = false;
     #detach = () => {};
 
-    /** Creates a driver for `engine`, or for a new Engine made from `options.bundle`, `seed` and `files`. */
+    /** Creates a driver for `engine`, or for a new Engine made from `options.bundle` and `seed`. */
     static async create(engineOrOptions, maybeOptions) {
       const given = engineOrOptions instanceof Engine;
       const opts = given ? maybeOptions : engineOrOptions;
@@ -67,7 +67,7 @@ export function makeDriver(Engine, init) {
       let engine = engineOrOptions;
       if (!given) {
         await init();
-        engine = new Engine(opts.bundle, opts.seed, { files: opts.files });
+        engine = new Engine(opts.bundle, opts.seed);
       }
       return new Driver(CREATE, engine, !given, checked, opts?.[TURN]);
     }
@@ -329,7 +329,7 @@ export class WorkerDriver {
     }
     const driver = new WorkerDriver(CREATE, worker, driverOptions(opts, call, "worker"));
     try {
-      const created = await driver.#request({ type: "create", bundle: opts.bundle, seed: opts.seed, files: opts.files });
+      const created = await driver.#request({ type: "create", bundle: opts.bundle, seed: opts.seed });
       driver.#seed = created.seed;
       driver.#timeOrigin = created.timeOrigin;
       driver.#update(created);
@@ -629,7 +629,7 @@ function watchVisibility({ document, window }, onResumed) {
 
 /**
  * Checks the options both drivers take; `source` says where the engine
- * comes from: a given "engine" (no bundle, seed or files), a "bundle", or a
+ * comes from: a given "engine" (no bundle or seed), a "bundle", or a
  * "worker" (a bundle, and no clock: the worker's is used).
  */
 function driverOptions(opts, call, source) {
@@ -644,8 +644,8 @@ function driverOptions(opts, call, source) {
     if (!DRIVER_OPTIONS.includes(key)) fail(`unknown option \`${key}\`; the options are ${DRIVER_OPTIONS.join(", ")}`);
   }
   if (source === "engine") {
-    for (const key of ["bundle", "seed", "files"]) {
-      if (opts[key] !== undefined) fail(`\`${key}\` is for Driver.create(options): the engine given already has its bundle, seed and files`);
+    for (const key of ["bundle", "seed"]) {
+      if (opts[key] !== undefined) fail(`\`${key}\` is for Driver.create(options): the engine given already has its bundle and seed`);
     }
   } else if (opts.bundle === undefined) {
     fail("`bundle` is missing: the configuration, an object or its JSON text");

@@ -115,7 +115,7 @@ export type Options = Record<string, Record<string, string | number | boolean>>;
 export interface ConfigObject {
   name: string;
   options?: Options;
-  /** A Genesys Administrator option export to read the options from (pass its text in `files`). */
+  /** A Genesys Administrator option export to read the options from: the runtime takes none (it throws `options-file`); resolve them first with `resolveOptionFiles` from `continuity-engine/tools`. */
   options_file?: string;
 }
 /** An application name and type. */
@@ -213,11 +213,7 @@ export interface ValidationReport {
   diagnostics: Diagnostic[];
 }
 
-/** A parsed Genesys Administrator option export. */
-export interface ParsedCfg { options: Record<string, Record<string, string>>; warnings: Diagnostic[] }
 
-/** Texts of the files a bundle or scenario names (`options_file`, `bundle_file`), by the path written there. */
-export type Files = Record<string, string> | Map<string, string>;
 
 // -------------------------------------------------------------------- status
 
@@ -267,8 +263,6 @@ export function isContinuityError(value: unknown): value is ContinuityError;
 /** Loads the WebAssembly module (browsers: fetched next to the glue unless `source` says otherwise; Node: already loaded). Call once and await it before using `Engine` or the functions; `Driver.create` calls it itself. */
 export function init(source?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
 
-/** Options of the engine constructor, `validate` and `simulate`. */
-export interface FileOptions { files?: Files }
 
 /**
  * What became of an input: `applied` (it changed what the engine knows), or
@@ -299,11 +293,11 @@ export type Seed = number | bigint;
  */
 export class Engine {
   /**
-   * @param bundle the configuration (an object, or its JSON text)
+   * @param bundle the configuration (an object, or its JSON text), its options inline
    * @param seed the seed of the engine's randomness (where in the spread a switchback lands, backoff jitter): the same seed gives the same decisions. Left out, one is drawn with `crypto.getRandomValues`, so that desktops do not all switch back in the same second; read it from `seed` to replay the session.
-   * @throws ContinuityError `parse`, `invalid-bundle` (with `diagnostics`), `options-file`, `invalid-seed`
+   * @throws ContinuityError `parse`, `invalid-bundle` (with `diagnostics`), `options-file` (a bundle naming an option export: resolve it with `resolveOptionFiles` from `continuity-engine/tools`), `invalid-seed`
    */
-  constructor(bundle: Bundle | string, seed?: Seed, options?: FileOptions);
+  constructor(bundle: Bundle | string, seed?: Seed);
   /** Feeds any input. */
   handle(input: Input, nowMs: number): Handled;
   /** `link_up`, without building an object (the fast path). */
@@ -352,23 +346,9 @@ export class Engine {
   [Symbol.dispose](): void;
 }
 
-/** Validates a bundle; an invalid bundle is a report, not an error. @throws ContinuityError `parse`, `options-file` */
-export function validate(bundle: Bundle | string, options?: FileOptions): ValidationReport;
-/** Parses the text of a Genesys Administrator option export (`.cfg`). @throws ContinuityError `parse` (with the line) */
-export function parseCfg(text: string): ParsedCfg;
-/** Replaces every `options_file` of a bundle with the options of its text in `files`. */
-export function resolveOptionFiles(bundle: Bundle | string, files: Files): { bundle: Bundle; warnings: Diagnostic[] };
+/** Validates a bundle (options inline); an invalid bundle is a report, not an error. @throws ContinuityError `parse`, `options-file` (a bundle naming an option export: resolve it with `resolveOptionFiles` from `continuity-engine/tools`) */
+export function validate(bundle: Bundle | string): ValidationReport;
 
-/** A scenario: timed inputs run in virtual time (DESIGN §4.4; tests/scenarios/README.md). */
-export interface Scenario {
-  description?: string;
-  bundle?: Bundle;
-  /** A bundle file, by path; pass its text in `files`. */
-  bundle_file?: string;
-  seed?: number;
-  steps: ({ at: number; input: Input; note?: string } | { at: number; freeze_until: number; note?: string })[];
-  until?: number;
-}
 /**
  * One trace line for an emitted output, newline included: exactly the line
  * `continuity simulate` prints for it (`{"at": 72000, "output": {...}}`), so
@@ -377,8 +357,6 @@ export interface Scenario {
  * that is not an output as the engine emits it (a float, an integer-like key)
  */
 export function traceLine(emitted: Emitted): string;
-/** Runs a scenario and returns its trace (JSON Lines, one `Emitted` a line), byte for byte what `continuity simulate` prints. */
-export function simulate(scenario: Scenario | string, options?: FileOptions): string;
 
 // ------------------------------------------------------------------- drivers
 
@@ -428,11 +406,10 @@ export interface DriverOptions {
   resume?: false | VisibilitySource;
 }
 
-/** Where the driver's engine comes from: the configuration, the seed (drawn with crypto when left out) and the option exports it names. */
+/** Where the driver's engine comes from: the configuration (options inline) and the seed (drawn with crypto when left out). */
 export interface EngineOptions {
   bundle: Bundle | string;
   seed?: Seed;
-  files?: Files;
 }
 
 /**
@@ -476,7 +453,7 @@ export interface EngineDriver {
 
 /**
  * Runs an Engine on this thread. `Driver.create(options)` makes the engine
- * from `bundle`, `seed` and `files` (and disposes it with the driver);
+ * from `bundle` and `seed` (and disposes it with the driver);
  * `Driver.create(engine, options)` drives an engine you made (and leave
  * as it is on `dispose`).
  */
@@ -527,7 +504,7 @@ export type WorkerCall =
  * without them is answered with an `invalid-message` error naming the field.
  */
 export type WorkerRequest = { v: WorkerProtocol; id: number } & (
-  | { type: "create"; bundle: Bundle | string; seed?: Seed; files?: Files }
+  | { type: "create"; bundle: Bundle | string; seed?: Seed }
   | { type: "input"; input: Input }
   | { type: "call"; method: WorkerCall; args: (string | boolean)[] }
   | { type: "status" | "policy" | "warnings" | "dispose" }

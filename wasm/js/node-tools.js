@@ -13,4 +13,4 @@ export function init() {
   return Promise.resolve();
 }
 
-export const { runFleet } = makeTools(raw, () => true);
+export const { validate, parseCfg, resolveOptionFiles, simulate, runFleet } = makeTools(raw, () => true);

@@ -16,5 +16,5 @@ export function init() {
   return Promise.resolve();
 }
 
-export const { Engine, validate, parseCfg, resolveOptionFiles, simulate } = makeApi(raw, () => true, webcrypto);
+export const { Engine, validate } = makeApi(raw, () => true, webcrypto);
 export const Driver = makeDriver(Engine, init);

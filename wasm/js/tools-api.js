@@ -1,9 +1,48 @@
 // The tools entry's API (`continuity-engine/tools`): what only tools need,
-// on a second WebAssembly module loaded only when this entry is imported.
-// Today: the fleet (runFleet). The runtime entry never loads it.
+// on a second WebAssembly module loaded only when this entry is imported —
+// option exports (validate with files, parseCfg, resolveOptionFiles),
+// scenarios (simulate) and
+// the fleet (runFleet). The runtime entry never loads it.
 
-import { bundleJson, call } from "./api.js";
-import { continuityError, describe } from "./errors.js";
+import { bundleJson, call, toJson } from "./api.js";
+import { continuityError, describe, isContinuityError } from "./errors.js";
+
+/** The paths and texts of a `files` option: an object or Map from path to text. */
+function fileLists(files) {
+  if (files === undefined || files === null) return [[], []];
+  try {
+    return readFiles(files);
+  } catch (error) {
+    if (isContinuityError(error)) throw error;
+    throw continuityError("invalid-files", `reading files threw ${error?.name ?? "an error"}: ${error?.message ?? String(error)}`);
+  }
+}
+
+function readFiles(files) {
+  const entries = files instanceof Map ? [...files] : typeof files === "object" && !Array.isArray(files) ? Object.entries(files) : null;
+  if (entries === null) {
+    throw continuityError("invalid-files", `files must map each file's path to its text (an object or a Map); got ${describe(files)}`);
+  }
+  const paths = [];
+  const texts = [];
+  for (const [path, text] of entries) {
+    if (typeof path !== "string" || typeof text !== "string") {
+      throw continuityError("invalid-files", `files must map each file's path to its text: the entry ${describe(path)} has ${describe(text)}`);
+    }
+    paths.push(path);
+    texts.push(text);
+  }
+  return [paths, texts];
+}
+
+function fileOptions(value, what) {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== "object") {
+    throw continuityError("invalid-options", `the options of ${what} must be an object like {files: {...}}; got ${describe(value)}`);
+  }
+  return value;
+}
+
 
 /** The fleet options runFleet passes to the module, and their kinds. */
 const FLEET_FIELDS = {
@@ -57,14 +96,49 @@ function fleetOptions(options) {
  * `ready()` says whether it is instantiated.
  */
 export function makeTools(raw, ready) {
+  function checkReady() {
+    if (!ready()) {
+      throw continuityError("not-initialized", "the tools module is not loaded yet: `await init()` from \"continuity-engine/tools\" first");
+    }
+  }
+
+  function validate(bundle, opts = undefined) {
+    checkReady();
+    const { files } = fileOptions(opts, "validate()");
+    const text = bundleJson(bundle);
+    const lists = fileLists(files);
+    return JSON.parse(call(() => raw.validate(text, ...lists)));
+  }
+
+  function parseCfg(text) {
+    checkReady();
+    if (typeof text !== "string") {
+      throw continuityError("invalid-cfg", `parseCfg takes the text of an option export (a string); got ${describe(text)}`);
+    }
+    return JSON.parse(call(() => raw.parseCfg(text)));
+  }
+
+  function resolveOptionFiles(bundle, files) {
+    checkReady();
+    const text = bundleJson(bundle);
+    const lists = fileLists(files);
+    return JSON.parse(call(() => raw.resolveOptionFiles(text, ...lists)));
+  }
+
+  function simulate(scenario, opts = undefined) {
+    checkReady();
+    const { files } = fileOptions(opts, "simulate()");
+    const text = toJson(scenario, "scenario", '{"bundle": {...}, "seed": 7, "steps": [...]}', "invalid-scenario");
+    const lists = fileLists(files);
+    return call(() => raw.simulate(text, ...lists));
+  }
+
   /**
    * Simulates a fleet of the bundle's desktops through a site's loss and
    * return; returns {report, svg}. Runs synchronously: call it in a Worker.
    */
   function runFleet(bundle, options = undefined, hooks = undefined) {
-    if (!ready()) {
-      throw continuityError("not-initialized", "the tools module is not loaded yet: `await init()` from \"continuity-engine/tools\" first");
-    }
+    checkReady();
     const text = bundleJson(bundle);
     const [config, capacity] = fleetOptions(options);
     if (hooks !== undefined && (hooks === null || typeof hooks !== "object")) {
@@ -78,5 +152,5 @@ export function makeTools(raw, ready) {
     return JSON.parse(json);
   }
 
-  return { runFleet };
+  return { validate, parseCfg, resolveOptionFiles, simulate, runFleet };
 }

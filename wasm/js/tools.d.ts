@@ -1,7 +1,8 @@
 // Types of the tools entry, `continuity-engine/tools`: what only tools need,
-// on a second WebAssembly module that a desktop's runtime never loads.
+// on a second WebAssembly module that a desktop's runtime never loads —
+// option exports, scenarios, the fleet.
 
-import type { Bundle } from "./index.js";
+import type { Bundle, Diagnostic, Input, ValidationReport } from "./index.js";
 
 export { ContinuityError, isContinuityError } from "./index.js";
 
@@ -10,6 +11,39 @@ export { ContinuityError, isContinuityError } from "./index.js";
  * the `.wasm` URL when a bundler moved it.
  */
 export function init(source?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+
+// ------------------------------------------------------------ option exports
+
+/** A parsed Genesys Administrator option export. */
+export interface ParsedCfg { options: Record<string, Record<string, string>>; warnings: Diagnostic[] }
+
+/** Texts of the files a bundle or scenario names (`options_file`, `bundle_file`), by the path written there. */
+export type Files = Record<string, string> | Map<string, string>;
+
+/** Validates a bundle as `continuity validate` does, reading the option exports it names from `files`: the runtime's report, with the exports' warnings. @throws ContinuityError `parse`, `options-file`, `invalid-files` */
+export function validate(bundle: Bundle | string, options?: { files?: Files }): ValidationReport;
+/** Parses the text of a Genesys Administrator option export (`.cfg`). @throws ContinuityError `parse` (with the line) */
+export function parseCfg(text: string): ParsedCfg;
+/** Replaces every `options_file` of a bundle with the options of its text in `files`: the bundle the runtime (`new Engine`, `validate`, the drivers) takes. @throws ContinuityError `parse`, `options-file` (the object and file, and the line), `invalid-files` */
+export function resolveOptionFiles(bundle: Bundle | string, files: Files): { bundle: Bundle; warnings: Diagnostic[] };
+
+// ----------------------------------------------------------------- scenarios
+
+/** A scenario: timed inputs run in virtual time (DESIGN §4.4; tests/scenarios/README.md). */
+export interface Scenario {
+  description?: string;
+  bundle?: Bundle;
+  /** A bundle file, by path; pass its text in `files`. */
+  bundle_file?: string;
+  seed?: number;
+  steps: ({ at: number; input: Input; note?: string } | { at: number; freeze_until: number; note?: string })[];
+  until?: number;
+}
+
+/** Runs a scenario and returns its trace (JSON Lines, one `Emitted` a line), byte for byte what `continuity simulate` prints. */
+export function simulate(scenario: Scenario | string, options?: { files?: Files }): string;
+
+// --------------------------------------------------------------------- fleet
 
 /** A fleet run. Every field is optional; times are milliseconds from the start. */
 export interface FleetOptions {

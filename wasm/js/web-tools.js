@@ -11,4 +11,4 @@ export { ContinuityError, isContinuityError } from "../errors.js";
 const { init, loaded } = loader(initWasm);
 export { init };
 
-export const { runFleet } = makeTools(raw, loaded);
+export const { validate, parseCfg, resolveOptionFiles, simulate, runFleet } = makeTools(raw, loaded);

@@ -12,5 +12,5 @@ export { traceLine } from "../trace.js";
 const { init, loaded } = loader(initWasm);
 export { init };
 
-export const { Engine, validate, parseCfg, resolveOptionFiles, simulate } = makeApi(raw, loaded, globalThis.crypto);
+export const { Engine, validate } = makeApi(raw, loaded, globalThis.crypto);
 export const Driver = makeDriver(Engine, init);

@@ -56,7 +56,6 @@ async function answerTo(message) {
       driver = await Driver.create({
         bundle: message.bundle,
         seed: message.seed,
-        files: message.files,
         // The page's visibility is the main thread's to report.
         resume: false,
         onOutput: (output, { at, time }) => post({ type: "output", at, time, output }),

@@ -1,125 +1,41 @@
-//! Configuration for JavaScript: validation reports, option exports, bundles
-//! whose objects name option files.
+//! Configuration for JavaScript: validation reports, and the bundles the
+//! runtime takes (options inline; option exports are read by the tools
+//! module's `resolveOptionFiles`).
 
-use continuity_core::config::{Options, Report, parse_cfg};
-use continuity_core::{Bundle, Diagnostic};
-use serde::Serialize;
+use continuity_core::Bundle;
+use continuity_core::config::Report;
+use continuity_wasm_shared::error::{ErrorCode, js_error};
+use continuity_wasm_shared::{bundle_from_json, to_json};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{ErrorCode, from_core, js_error};
-
-/// Validates bundle JSON; `paths` and `texts` are the option exports it
-/// names, by the path written in the bundle. Returns the report as JSON:
-/// `bootstrap`, `diagnostics`, `errors`, `policy`, `valid`, `warnings`.
+/// Validates bundle JSON. Returns the report as JSON: `bootstrap`,
+/// `diagnostics`, `errors`, `policy`, `valid`, `warnings`.
 ///
 /// # Errors
 ///
-/// A `ContinuityError` when the bundle is not well-formed or an option export
-/// cannot be read; a bundle that is merely invalid is a report, not an error.
+/// A `ContinuityError` when the bundle is not well-formed or still names an
+/// option export; a bundle that is merely invalid is a report, not an error.
 #[wasm_bindgen]
-pub fn validate(bundle: &str, paths: Vec<String>, texts: Vec<String>) -> Result<String, JsValue> {
-    let mut bundle = bundle_from_json(bundle)?;
-    let warnings = read_files(&mut bundle, &Files::new(paths, texts)?)?;
-    to_json(&Report::new(&bundle, warnings))
+pub fn validate(bundle: &str) -> Result<String, JsValue> {
+    let bundle = runtime_bundle(bundle)?;
+    to_json(&Report::new(&bundle, Vec::new()))
 }
 
-/// Parses a Genesys Administrator option export; returns JSON
-/// `{options, warnings}`.
+/// Parses bundle JSON whose options are all inline.
 ///
-/// # Errors
-///
-/// A `ContinuityError` (`parse` with the line, or `too-large`).
-#[wasm_bindgen(js_name = parseCfg)]
-pub fn parse_cfg_text(text: &str) -> Result<String, JsValue> {
-    #[derive(Serialize)]
-    struct Parsed<'a> {
-        options: &'a Options,
-        warnings: &'a [Diagnostic],
+/// The `.cfg` reader is not in the runtime (it is a tool's job, done once
+/// per deployment, not on every desktop's start): a bundle that still names
+/// an `options_file` is refused with the way out.
+pub(crate) fn runtime_bundle(text: &str) -> Result<Bundle, JsValue> {
+    let bundle = bundle_from_json(text)?;
+    if let Some((object, file)) = bundle.first_option_file() {
+        return Err(js_error(
+            ErrorCode::OptionsFile,
+            &format!(
+                "{object}: options_file `{file}`: the runtime reads bundles with their options inline; \
+                 resolve option files first with resolveOptionFiles from continuity-engine/tools"
+            ),
+        ));
     }
-    let parsed = parse_cfg(text).map_err(|e| from_core("option export", &e))?;
-    to_json(&Parsed {
-        options: &parsed.options,
-        warnings: &parsed.warnings,
-    })
-}
-
-/// Replaces every `options_file` of bundle JSON with the options of the
-/// matching text (`paths` and `texts`, by the path written in the bundle);
-/// returns `{bundle, warnings}` as JSON.
-///
-/// # Errors
-///
-/// A `ContinuityError` when the bundle is not well-formed or a file is
-/// missing or does not parse.
-#[wasm_bindgen(js_name = resolveOptionFiles)]
-pub fn resolve_option_files(
-    bundle: &str,
-    paths: Vec<String>,
-    texts: Vec<String>,
-) -> Result<String, JsValue> {
-    #[derive(Serialize)]
-    struct Resolved<'a> {
-        bundle: &'a Bundle,
-        warnings: &'a [Diagnostic],
-    }
-    let mut bundle = bundle_from_json(bundle)?;
-    let warnings = read_files(&mut bundle, &Files::new(paths, texts)?)?;
-    to_json(&Resolved {
-        bundle: &bundle,
-        warnings: &warnings,
-    })
-}
-
-/// The texts of the files a bundle or scenario names, by path.
-pub(crate) struct Files {
-    paths: Vec<String>,
-    texts: Vec<String>,
-}
-
-impl Files {
-    /// Pairs `paths` with `texts`.
-    ///
-    /// # Errors
-    ///
-    /// `invalid-files` when the two lists differ in length.
-    pub fn new(paths: Vec<String>, texts: Vec<String>) -> Result<Files, JsValue> {
-        if paths.len() != texts.len() {
-            return Err(js_error(
-                ErrorCode::InvalidFiles,
-                "files must map each file's path to its text: got a different number of paths and texts",
-            ));
-        }
-        Ok(Files { paths, texts })
-    }
-
-    /// The text of the file at `path`, if given.
-    pub fn get(&self, path: &str) -> Option<&str> {
-        let index = self.paths.iter().position(|p| p == path)?;
-        self.texts.get(index).map(String::as_str)
-    }
-}
-
-/// Parses bundle JSON.
-pub(crate) fn bundle_from_json(text: &str) -> Result<Bundle, JsValue> {
-    Bundle::from_json(text).map_err(|e| from_core("bundle", &e))
-}
-
-/// Resolves the bundle's option files from `files`, returning their warnings.
-pub(crate) fn read_files(bundle: &mut Bundle, files: &Files) -> Result<Vec<Diagnostic>, JsValue> {
-    if !bundle.has_option_files() {
-        return Ok(Vec::new());
-    }
-    bundle
-        .resolve_option_files(|path| {
-            files
-                .get(path)
-                .map(str::to_owned)
-                .ok_or_else(|| format!("it is not in `files`: pass its text as files[\"{path}\"]"))
-        })
-        .map_err(|e| from_core("option export", &e))
-}
-
-/// Serializes a value this crate built (strings, numbers, lists) as JSON.
-pub(crate) fn to_json(value: &impl Serialize) -> Result<String, JsValue> {
-    serde_json::to_string(value).map_err(|err| js_error(ErrorCode::Error, &err.to_string()))
+    Ok(bundle)
 }

@@ -7,12 +7,13 @@ use continuity_core::{
 };
 use wasm_bindgen::prelude::*;
 
-use crate::config::{Files, bundle_from_json, read_files, to_json};
-use crate::error::{ErrorCode, from_core, js_error};
+use continuity_wasm_shared::codes::{AS_JSON, NO_SITE};
+use continuity_wasm_shared::error::{ErrorCode, from_core, js_error};
+use continuity_wasm_shared::to_json;
 
-use crate::codes::{AS_JSON, NO_SITE};
+use crate::config::runtime_bundle;
 
-pub use crate::codes::{BAD_NAME, BAD_TIME, NOT_A_SITE, STOPPED};
+pub use continuity_wasm_shared::codes::{BAD_NAME, BAD_TIME, NOT_A_SITE, STOPPED};
 
 /// Returned by an input method for an input that was applied.
 pub const APPLIED: i32 = Handled::Applied.code() as i32;
@@ -53,21 +54,14 @@ pub struct RawEngine {
 
 #[wasm_bindgen]
 impl RawEngine {
-    /// Creates an engine from bundle JSON, a seed, and the option exports
-    /// the bundle names (`paths` and `texts`).
+    /// Creates an engine from bundle JSON (options inline) and a seed.
     ///
     /// # Errors
     ///
     /// A `ContinuityError` when the bundle cannot be read or does not validate.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        bundle: &str,
-        seed: u64,
-        paths: Vec<String>,
-        texts: Vec<String>,
-    ) -> Result<RawEngine, JsValue> {
-        let mut bundle = bundle_from_json(bundle)?;
-        read_files(&mut bundle, &Files::new(paths, texts)?)?;
+    pub fn new(bundle: &str, seed: u64) -> Result<RawEngine, JsValue> {
+        let bundle = runtime_bundle(bundle)?;
         let engine = Engine::new(bundle, seed).map_err(|e| from_core("bundle", &e))?;
         Ok(RawEngine {
             engine,

@@ -1,23 +1,23 @@
-//! The WebAssembly binding of the Continuity failover engine.
+//! The runtime module of the `continuity-engine` npm package: what a
+//! desktop loads to run the engine (the engine, reading a bundle, resolving
+//! its options, validating it), built for size. What only tools need — the
+//! scenario runner, `.cfg` parsing, the fleet — is the tools module
+//! (`continuity-wasm-tools`), loaded on demand (DESIGN §5).
 //!
-//! This crate is the raw layer of the `continuity-engine` npm package: the
-//! exports here are called by the package's JavaScript (`js/api.js`), which
-//! checks argument types, maps names to small integers for the hot path, and
-//! turns the JSON this layer returns into objects. Desktop code imports the
-//! package, never this layer.
+//! The exports here are called by the package's JavaScript (`js/api.js`),
+//! which checks argument types, maps names to small integers for the hot
+//! path, and turns the JSON this layer returns into objects. Desktop code
+//! imports the package, never this layer.
 //!
-//! Everything crosses the boundary as numbers, strings or JSON text parsed
-//! by the same `serde` code the native build uses, so the two builds produce
-//! the same bytes for the same inputs. Nothing reachable from JavaScript
-//! panics: a malformed value is a thrown `Error` (see [`error`]) and the
-//! engine stays as it was. A panic hook writing to `console.error` is
-//! installed only as a last resort for bugs.
+//! Everything crosses the boundary as numbers, strings or JSON text read by
+//! the same code the native build uses, so the two builds produce the same
+//! bytes for the same inputs. Nothing reachable from JavaScript panics: a
+//! malformed value is a thrown `Error` (see [`continuity_wasm_shared::error`])
+//! and the engine stays as it was. A panic hook writing to `console.error`
+//! is installed only as a last resort for bugs.
 
-pub mod codes;
 pub mod config;
 pub mod engine;
-pub mod error;
-pub mod scenario;
 
 use wasm_bindgen::prelude::*;
 

@@ -4,19 +4,14 @@
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use crate::config::{parse_cfg_text, validate};
+use crate::config::validate;
 use crate::engine::{APPLIED, BAD_NAME, BAD_TIME, DUPLICATE, NOT_A_SITE, RawEngine, STOPPED};
-use crate::scenario::simulate;
 
 const TWO_SITE: &str = include_str!("../../tests/scenarios/bundles/two-site.json");
 const CFG_BUNDLE: &str = include_str!("../../tests/scenarios/bundles/two-site-cfg-export.json");
-const AGENT_CFG: &str = include_str!("../../tests/scenarios/bundles/exports/agent1.cfg");
-const OUTAGE: &str = include_str!("../../tests/scenarios/site-a-outage-past-timeout.json");
-const OUTAGE_TRACE: &str =
-    include_str!("../../tests/scenarios/site-a-outage-past-timeout.trace.jsonl");
 
 fn engine() -> RawEngine {
-    RawEngine::new(TWO_SITE, 7, vec![], vec![]).expect("the corpus bundle is valid")
+    RawEngine::new(TWO_SITE, 7).expect("the corpus bundle is valid")
 }
 
 /// Every waiting output, as a JSON array, taken one by one as the package does.
@@ -221,7 +216,7 @@ fn inputs_after_stop_are_refused() {
 
 #[wasm_bindgen_test]
 fn an_invalid_bundle_throws_its_diagnostics() {
-    let error = RawEngine::new(r#"{"version": 1, "servers": []}"#, 0, vec![], vec![])
+    let error = RawEngine::new(r#"{"version": 1, "servers": []}"#, 0)
         .err()
         .expect("a bundle without sites is refused");
     let (code, message) = error_parts(&error);
@@ -231,9 +226,7 @@ fn an_invalid_bundle_throws_its_diagnostics() {
     assert!(js_sys::Array::is_array(&diagnostics));
     assert!(js_sys::Array::from(&diagnostics).length() > 0);
 
-    let error = RawEngine::new(r#"{"version": 2}"#, 0, vec![], vec![])
-        .err()
-        .unwrap();
+    let error = RawEngine::new(r#"{"version": 2}"#, 0).err().unwrap();
     let (code, message) = error_parts(&error);
     assert_eq!(code, "parse");
     assert!(
@@ -243,42 +236,24 @@ fn an_invalid_bundle_throws_its_diagnostics() {
 }
 
 #[wasm_bindgen_test]
-fn option_exports_are_read_from_files() {
-    let (paths, texts) = (
-        vec!["exports/agent1.cfg".to_owned()],
-        vec![AGENT_CFG.to_owned()],
-    );
-    let report =
-        validate(CFG_BUNDLE, paths.clone(), texts.clone()).expect("the export is readable");
-    assert!(report.contains(r#""valid":true"#), "{report}");
-    assert!(RawEngine::new(CFG_BUNDLE, 7, paths.clone(), texts).is_ok());
-    let error = RawEngine::new(CFG_BUNDLE, 7, paths, vec![])
-        .err()
-        .expect("paths without texts");
-    assert_eq!(error_parts(&error).0, "invalid-files");
-
-    let error = validate(CFG_BUNDLE, vec![], vec![]).expect_err("the export is missing");
-    let (code, message) = error_parts(&error);
-    assert_eq!(code, "options-file");
-    assert!(message.contains("exports/agent1.cfg"), "{message}");
-
-    let parsed = parse_cfg_text(AGENT_CFG).expect("the export parses");
-    assert!(parsed.contains("interaction-workspace"), "{parsed}");
-    let (code, message) = error_parts(&parse_cfg_text("[s]\nno equals sign\n").unwrap_err());
-    assert_eq!(code, "parse");
-    assert!(message.contains("line 2"), "{message}");
-}
-
-#[wasm_bindgen_test]
-fn a_scenario_gives_the_native_trace_byte_for_byte() {
-    let (paths, texts) = (
-        vec!["bundles/two-site.json".to_owned()],
-        vec![TWO_SITE.to_owned()],
-    );
-    assert_eq!(simulate(OUTAGE, paths, texts).unwrap(), OUTAGE_TRACE);
-    let (code, message) = error_parts(&simulate(OUTAGE, vec![], vec![]).unwrap_err());
-    assert_eq!(code, "missing-file");
-    assert!(message.contains("bundles/two-site.json"), "{message}");
+fn a_bundle_naming_an_option_export_is_refused_with_the_way_out() {
+    for error in [
+        validate(CFG_BUNDLE).expect_err("the runtime reads no .cfg"),
+        RawEngine::new(CFG_BUNDLE, 7)
+            .err()
+            .expect("the runtime reads no .cfg"),
+    ] {
+        let (code, message) = error_parts(&error);
+        assert_eq!(code, "options-file");
+        assert!(
+            message.contains("person agent1: options_file `exports/agent1.cfg`"),
+            "{message}"
+        );
+        assert!(
+            message.contains("resolveOptionFiles from continuity-engine/tools"),
+            "{message}"
+        );
+    }
 }
 
 #[wasm_bindgen_test]
@@ -316,14 +291,12 @@ fn the_policy_in_force_is_reported_as_validate_reports_it() {
     assert!(policy.contains(r#""preferred":"SiteA""#), "{policy}");
     assert!(policy.contains(r#""peer":"SiteB""#), "{policy}");
     assert!(policy.contains(r#""site_timeout":60000"#), "{policy}");
-    let report = validate(TWO_SITE, vec![], vec![]).unwrap();
+    let report = validate(TWO_SITE).unwrap();
     assert!(report.contains(&policy), "{report}");
 
     let bootstrapping = RawEngine::new(
         r#"{"version": 1, "local": {"sites": [{"name": "SiteA", "config_server": {"primary": "cs-a:2020"}}]}}"#,
         0,
-        vec![],
-        vec![],
     )
     .unwrap();
     assert_eq!(bootstrapping.policy_json(), "null");

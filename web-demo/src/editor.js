@@ -1,10 +1,13 @@
 // The configuration editor: the bundle as JSON, and Genesys Administrator
 // option exports (`.cfg`) for the person and the application, validated as
-// you type by the package's `validate`, the findings grouped by object as
+// you type by the package's `validate` (the tools entry's, which reads the
+// exports, once one is in use), the findings grouped by object as
 // `continuity validate` groups them. Applying hands the bundle, its exports
 // read into it, to the running engine as `config_loaded`.
 
-import { resolveOptionFiles, validate } from "continuity-engine";
+import { validate } from "continuity-engine";
+
+import { loadTools, toolsNow } from "./tools.js";
 
 import { durationText } from "./words.js";
 
@@ -18,7 +21,7 @@ const el = (id) => document.getElementById(id);
 
 export class ConfigEditor {
   #timer = undefined;
-  /** The last check: `{bundle, files, report}` when the bundle could be read, `{error}` otherwise. */
+  /** The last check: `{bundle, files, report}` when the bundle could be read, `{error}` otherwise (`pending` while the option export reader loads). */
   current = null;
 
   /** `onApply(bundle, report)` is called with the bundle, exports read into it. */
@@ -64,9 +67,9 @@ export class ConfigEditor {
   apply() {
     const current = this.check();
     if (current.error !== undefined) return;
-    let resolved;
+    let resolved = current.bundle;
     try {
-      resolved = resolveOptionFiles(current.bundle, current.files).bundle;
+      if (Object.keys(current.files).length > 0) resolved = toolsNow().resolveOptionFiles(current.bundle, current.files).bundle;
     } catch (error) {
       el("apply-result").textContent = error.message;
       return;
@@ -101,8 +104,17 @@ export class ConfigEditor {
         bundle[object] = { ...rest, options_file: file };
       }
     }
+    const tools = using.length > 0 ? toolsNow() : null;
+    if (using.length > 0 && tools === null) {
+      loadTools().then(
+        () => this.check(),
+        (error) => render({ error: `cannot load the option export reader: ${error.message}` }),
+      );
+      // Nothing to apply yet: checked again once the reader is loaded.
+      return { error: "loading the option export reader…", pending: true };
+    }
     try {
-      const report = validate(bundle, { files });
+      const report = tools === null ? validate(bundle) : tools.validate(bundle, { files });
       // The object form of the bundle, for applying it.
       return { bundle: typeof bundle === "string" ? JSON.parse(bundle) : bundle, files, report };
     } catch (error) {
@@ -127,8 +139,8 @@ function render(current) {
   const list = el("diagnostics");
   list.replaceChildren();
   if (current.error !== undefined) {
-    verdict.className = "verdict invalid";
-    verdict.textContent = `cannot be read: ${current.error}`;
+    verdict.className = current.pending ? "verdict" : "verdict invalid";
+    verdict.textContent = current.pending ? current.error : `cannot be read: ${current.error}`;
     return;
   }
   const { report } = current;

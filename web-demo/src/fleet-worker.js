@@ -1,7 +1,8 @@
 // The Fleet view's worker (built as dist/fleet-worker.js): the package's
-// tools module, which only this worker imports, so that the Simulator and
-// Live modes never load it. runFleet is synchronous and takes hundreds of
-// milliseconds to seconds; here it blocks nobody.
+// tools module, started only when Fleet is opened (the Simulator loads it
+// on the page only for option exports and scenarios that name them; Live
+// never). runFleet is synchronous and takes hundreds of milliseconds to
+// seconds; here it blocks nobody.
 //
 // Protocol (structured-clone messages):
 //   page → worker  {bundle, options}         one run: a bundle (object or JSON text) and FleetOptions

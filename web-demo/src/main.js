@@ -8,7 +8,7 @@
 // (open in live mode: real sites, live.js), `fleet` (open the Fleet view:
 // fleet.js, which starts the tools module's worker only then).
 
-import { init, parseCfg, resolveOptionFiles, traceLine, validate } from "continuity-engine";
+import { init, traceLine, validate } from "continuity-engine";
 
 import defaultBundle from "../../examples/bundles/workspace.json";
 import { ConfigEditor } from "./editor.js";
@@ -16,6 +16,7 @@ import { FleetView } from "./fleet.js";
 import { LiveSession } from "./live.js";
 import { Session } from "./session.js";
 import { renderTimeline } from "./timeline.js";
+import { loadTools, toolsNow } from "./tools.js";
 import { MEMBERS, SERVICES } from "./world.js";
 import { clockText, durationText, secondsText, serviceText } from "./words.js";
 
@@ -138,7 +139,8 @@ function fleetSource() {
     const exports = Object.keys(current.files).length > 0;
     edited = exports || JSON.stringify(current.bundle) !== JSON.stringify(defaultBundle);
     try {
-      bundle = exports ? resolveOptionFiles(current.bundle, current.files).bundle : current.bundle;
+      // The exports were read by the tools entry the editor loaded for them.
+      bundle = exports ? toolsNow().resolveOptionFiles(current.bundle, current.files).bundle : current.bundle;
     } catch {
       bundle = null;
       edited = false;
@@ -632,7 +634,7 @@ async function playScenario(name, scenario, files) {
   }
   const missing = optionFiles(bundle).filter((file) => files[file] === undefined);
   if (missing.length > 0) throw new Error(`${name}'s bundle reads its options from ${missing.join(", ")}: open ${missing.length === 1 ? "that file" : "those files"} together with the scenario`);
-  const resolved = resolveOptionFiles(bundle, files).bundle;
+  const resolved = optionFiles(bundle).length === 0 ? bundle : (await loadTools()).resolveOptionFiles(bundle, files).bundle;
   const seed = scenario.seed ?? 0;
   if (!Number.isSafeInteger(seed)) throw new Error(`${name}: the seed ${seed} is too large for this page (at most 2^53 - 1)`);
   const steps = scenario.steps;
@@ -667,7 +669,7 @@ async function openFiles(fileList) {
   }
   const cfg = Object.entries(texts).find(([name]) => name.endsWith(".cfg"));
   if (cfg !== undefined) {
-    parseCfg(cfg[1]);
+    (await loadTools()).parseCfg(cfg[1]);
     showTab("tab-config");
     editor.showExport("person", cfg[1]);
     showEditorTab("src-person");

@@ -91,6 +91,12 @@ impl Bundle {
         objects(self).any(|object| object.options_file.is_some())
     }
 
+    /// The first object that still names an `options_file`, as messages
+    /// name it (`person agent1`), with the file as written.
+    pub fn first_option_file(&self) -> Option<(String, &str)> {
+        objects(self).find_map(|object| Some((object.describe(), object.options_file?)))
+    }
+
     /// Whether this bundle holds only the local bootstrap configuration.
     ///
     /// Such a bundle names no server application, so the desktop has to reach

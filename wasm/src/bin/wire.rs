@@ -8,7 +8,7 @@
 //! scripts/build-wasm.sh runs it for every package build, so the JavaScript
 //! never types a wire name or a code number again.
 
-#[path = "../codes.rs"]
+#[path = "../../shared/src/codes.rs"]
 mod codes;
 
 use std::fmt::Write as _;

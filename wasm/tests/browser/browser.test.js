@@ -71,10 +71,11 @@ after(async () => {
 describe("web entry and Engine", () => {
   it("throws not-initialized before init(), and loads with await init()", LIMIT, async () => {
     await withPage({}, async (page) => {
-      const uninitialized = await page.evaluate(() => {
-        const { pkg, describeError } = harness;
+      const uninitialized = await page.evaluate(async () => {
+        const { pkg, tools, describeError } = harness;
+        const { simulate } = await tools();
         const caught = [];
-        for (const use of [() => new pkg.Engine({ version: 1 }), () => pkg.validate({ version: 1 }), () => pkg.simulate({ steps: [] })]) {
+        for (const use of [() => new pkg.Engine({ version: 1 }), () => pkg.validate({ version: 1 }), () => simulate({ steps: [] })]) {
           try {
             use();
             caught.push(null);
@@ -176,10 +177,11 @@ describe("web entry and Engine", () => {
   it("simulate() reproduces a scenario's trace byte for byte", LIMIT, async () => {
     await withPage({}, async (page) => {
       const { trace, simulated } = await page.evaluate(async () => {
-        const { pkg, scenario } = harness;
-        await pkg.init();
+        const { tools, scenario } = harness;
+        const { init, simulate } = await tools();
+        await init();
         const sc = await scenario("site-a-outage-past-timeout");
-        return { trace: sc.trace, simulated: pkg.simulate(sc.text, { files: sc.files }) };
+        return { trace: sc.trace, simulated: simulate(sc.text, { files: sc.files }) };
       });
       assert.ok(trace.includes('"switched"'), "the scenario switches");
       assert.equal(simulated, trace);
@@ -218,8 +220,10 @@ describe("web entry and Engine", () => {
   it("bad input throws a real Error with a code and leaves the engine usable", LIMIT, async () => {
     await withPage({}, async (page) => {
       const result = await page.evaluate(async () => {
-        const { pkg, text, describeError } = harness;
+        const { pkg, tools, text, describeError } = harness;
         await pkg.init();
+        const toolsEntry = await tools();
+        await toolsEntry.init();
         const bundle = await text("/bundles/workspace.json");
         const engine = new pkg.Engine(bundle, 7);
         engine.handle({ type: "start" }, 0);
@@ -235,7 +239,7 @@ describe("web entry and Engine", () => {
           "bundle that is not JSON (wasm parser)": () => new pkg.Engine("{nope"),
           "invalid bundle": async () => new pkg.Engine(await text("/bundles/broken-workspace.json")),
           "negative seed": () => new pkg.Engine(bundle, -1),
-          "scenario that is not JSON": () => pkg.simulate("{"),
+          "scenario that is not JSON (tools entry)": () => toolsEntry.simulate("{"),
         };
         const errors = {};
         for (const [what, attempt] of Object.entries(attempts)) {
@@ -267,7 +271,7 @@ describe("web entry and Engine", () => {
         "bundle that is not JSON (wasm parser)": "parse",
         "invalid bundle": "invalid-bundle",
         "negative seed": "invalid-seed",
-        "scenario that is not JSON": "parse",
+        "scenario that is not JSON (tools entry)": "parse",
       };
       for (const [what, code] of Object.entries(expected)) {
         const error = result.errors[what];
@@ -779,7 +783,6 @@ async function setUpDriver(page, name) {
     const driver = await pkg.Driver.create({
       bundle: sc.scenario.bundle ?? sc.files[sc.scenario.bundle_file],
       seed: sc.scenario.seed ?? 0,
-      files: sc.files,
       onOutput: (output, when) => outputs.push({ at: when.at, output }),
       onError: (error) => errors.push(String(error?.stack ?? error)),
     });

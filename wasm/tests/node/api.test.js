@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { ContinuityError, Engine, isContinuityError, parseCfg, resolveOptionFiles, simulate, validate } from "../../pkg/node/index.js";
+import { ContinuityError, Engine, isContinuityError, validate } from "../../pkg/node/index.js";
+import { parseCfg, resolveOptionFiles, simulate, validate as validateWithFiles } from "../../pkg/node/tools.js";
 import {
   Host, activeOnSiteA, assertThrowsContinuity, bundle, feedFast, feedHandle, linksUp, readJson, readText,
   scenario, scenarioBundle, scenarioFiles, scenarioNames, trace, traceText,
@@ -229,13 +230,12 @@ describe("the scenario corpus, replayed through the engine API", () => {
     "all-sites-down-site-returns", "bootstrap-walks-config-server-proxies", "reconfig-invalid-bundle-keeps-old-policy",
     "duplicate-and-unknown-inputs-ignored", "time-goes-backwards", "stop-ignores-everything-after", "options-from-cfg-export",
   ];
-  const files = scenarioFiles();
   for (const name of names) {
     test(`${name}: handle() and the fast path both give the expected trace`, () => {
       const s = scenario(name);
       const expected = trace(name);
       for (const feed of [feedHandle, feedFast]) {
-        const host = new Host(new Engine(scenarioBundle(s), s.seed ?? 0, { files }), refusingAfterStop(feed));
+        const host = new Host(new Engine(scenarioBundle(s), s.seed ?? 0), refusingAfterStop(feed));
         assert.deepEqual(host.run(s), expected, feed.name);
       }
     });
@@ -476,8 +476,9 @@ describe("option exports", () => {
     assert.equal(validate(fromObject.bundle).policy.timing_ms.site_timeout, 20000);
   });
 
-  test("an Engine built with {files} uses the export's 20 s timeout: a loss at 12 s switches at exactly 32 s", () => {
-    const engine = new Engine(bundle("two-site-cfg-export"), 0, { files: { "exports/agent1.cfg": cfg } });
+  test("an Engine built from the resolved bundle uses the export's 20 s timeout: a loss at 12 s switches at exactly 32 s", () => {
+    const resolved = resolveOptionFiles(bundle("two-site-cfg-export"), { "exports/agent1.cfg": cfg }).bundle;
+    const engine = new Engine(resolved, 0);
     const host = new Host(engine);
     host.at(0, { type: "start" });
     linksUp(host, "SiteA", 100);
@@ -486,7 +487,27 @@ describe("option exports", () => {
     assert.deepEqual(host.at(12000, { type: "link_down", site: "SiteA", service: "sip-server", member: "backup" }), [
       { type: "switchover_pending", from: "SiteA", to: "SiteB", reason: "site-timeout", at: 32000 },
     ]);
-    assert.equal(validate(bundle("two-site-cfg-export"), { files: { "exports/agent1.cfg": cfg } }).policy.timing_ms.site_timeout, 20000);
+    assert.equal(validate(resolved).policy.timing_ms.site_timeout, 20000);
+  });
+
+  test("the tools entry's validate reads the exports: the runtime's report on the resolved bundle, plus the exports' warnings", () => {
+    const files = { "exports/agent1.cfg": `${cfg}[interaction-workspace]\ndisaster-recovery.timeout=25\n` };
+    const report = validateWithFiles(bundle("two-site-cfg-export"), { files });
+    const resolved = resolveOptionFiles(bundle("two-site-cfg-export"), files);
+    assert.ok(resolved.warnings.length > 0, "the repeated option is a warning");
+    assert.equal(report.policy.timing_ms.site_timeout, 25000, "the last value of a repeated option wins");
+    assert.deepEqual(report.policy, validate(resolved.bundle).policy);
+    for (const warning of resolved.warnings) assert.ok(report.diagnostics.some((d) => d.message === warning.message), warning.message);
+  });
+
+  test("the runtime refuses a bundle that still names an export, and says where to resolve it", () => {
+    for (const refuse of [() => new Engine(bundle("two-site-cfg-export"), 0), () => validate(bundle("two-site-cfg-export"))]) {
+      assert.throws(refuse, (error) => {
+        assert.equal(error.code, "options-file");
+        assert.match(error.message, /^person agent1: options_file `exports\/agent1\.cfg`: the runtime reads bundles with their options inline; resolve option files first with resolveOptionFiles from continuity-engine\/tools$/);
+        return true;
+      });
+    }
   });
 });
 

@@ -2,7 +2,8 @@
 // the WebAssembly package in Node must give its expected trace (what the
 // native `continuity simulate` prints) byte for byte, three ways:
 //
-// - `simulate(scenario, {files})`: the Rust runner compiled to wasm;
+// - `simulate(scenario, {files})`: the Rust runner compiled to wasm (the
+//   tools entry);
 // - the JavaScript runner of scenario-runner.js over the public Engine API,
 //   feeding inputs through the typed fast path (`linkUp`, …);
 // - the same runner feeding every input through `handle({type, …})`.
@@ -21,13 +22,15 @@ import { firstDifference, loadScenario, runScenario } from "./scenario-runner.js
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const SCENARIOS = path.join(ROOT, "tests/scenarios");
 const PACKAGE = path.join(ROOT, "wasm/pkg/node/index.js");
+const TOOLS = path.join(ROOT, "wasm/pkg/node/tools.js");
 /** The corpus holds 59 scenarios; it must not silently shrink. */
 const MIN_SCENARIOS = 59;
 
 if (!fs.existsSync(PACKAGE)) {
   throw new Error(`the package is not built (${path.relative(ROOT, PACKAGE)} is missing): run \`bash scripts/build-wasm.sh\` first`);
 }
-const { Engine, simulate, traceLine } = await import(pathToFileURL(PACKAGE).href);
+const { Engine, traceLine } = await import(pathToFileURL(PACKAGE).href);
+const { simulate } = await import(pathToFileURL(TOOLS).href);
 
 const scenarioFiles = fs
   .readdirSync(SCENARIOS)

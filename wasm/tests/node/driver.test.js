@@ -8,7 +8,8 @@ import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 
 import * as node from "../../pkg/node/index.js";
-import { ContinuityError, Driver, Engine, WorkerDriver, isContinuityError, simulate } from "../../pkg/node/index.js";
+import { ContinuityError, Driver, Engine, WorkerDriver, isContinuityError } from "../../pkg/node/index.js";
+import { resolveOptionFiles, simulate } from "../../pkg/node/tools.js";
 import {
   FakeClock, HANDLED, MEMBERS, SERVICES, assertContinuityError, bundle, readJson, scenario, scenarioBundle, traceText,
 } from "./helpers.js";
@@ -383,11 +384,13 @@ describe("Driver.create", () => {
     driver.dispose();
   });
 
-  test("an option exports Map reaches the engine", async () => {
+  test("a bundle resolved from an option export reaches the engine; one still naming it is refused", async () => {
     const cfg = await readFile(new URL("../../../tests/scenarios/bundles/exports/agent1.cfg", import.meta.url), "utf8");
-    const driver = await Driver.create({ bundle: bundle("two-site-cfg-export"), files: new Map([["exports/agent1.cfg", cfg]]), resume: false, clock: new FakeClock() });
+    const resolved = resolveOptionFiles(bundle("two-site-cfg-export"), new Map([["exports/agent1.cfg", cfg]])).bundle;
+    const driver = await Driver.create({ bundle: resolved, resume: false, clock: new FakeClock() });
     assert.equal((await driver.policy()).timing_ms.site_timeout, 20000);
     driver.dispose();
+    await assertRejects(Driver.create({ bundle: bundle("two-site-cfg-export"), resume: false }), "options-file", "resolveOptionFiles from continuity-engine/tools");
   });
 
   test("bad options reject with invalid-options, naming what is wrong", async () => {
@@ -747,7 +750,7 @@ function engineWorker(clock = new FakeClock()) {
       let answer = {};
       switch (message.type) {
         case "create": {
-          const engine = new Engine(message.bundle, message.seed, { files: message.files });
+          const engine = new Engine(message.bundle, message.seed);
           driver = await Driver.create(engine, { clock, resume: false, onOutput: (output, { at, time }) => self.send({ v, type: "output", at, time, output }) });
           driver.on("status", (status) => {
             changed = status;
@@ -795,7 +798,7 @@ describe("WorkerDriver, against the documented message protocol", () => {
     const worker = engineWorker();
     const { driver } = await create(worker, { seed: 7n });
     assert.ok(driver instanceof WorkerDriver);
-    assert.deepEqual(worker.posted, [{ v: 1, id: 1, type: "create", bundle: bundle("two-site"), seed: 7n, files: undefined }]);
+    assert.deepEqual(worker.posted, [{ v: 1, id: 1, type: "create", bundle: bundle("two-site"), seed: 7n }]);
     assert.equal(driver.seed, 7n);
     assert.equal(driver.now, 0);
     assert.equal(driver.stopped, false);
@@ -1036,12 +1039,11 @@ describe("WorkerDriver, against the real worker entry (web/worker.js)", () => {
     b.dispose();
   });
 
-  test("option exports given as a Map reach the engine in the worker", async () => {
+  test("a bundle resolved from an option export reaches the engine in the worker", async () => {
     const cfg = await readFile(new URL("../../../tests/scenarios/bundles/exports/agent1.cfg", import.meta.url), "utf8");
     const seen = [];
     const driver = await WorkerDriver.create(worker, {
-      bundle: bundle("two-site-cfg-export"),
-      files: new Map([["exports/agent1.cfg", cfg]]),
+      bundle: resolveOptionFiles(bundle("two-site-cfg-export"), new Map([["exports/agent1.cfg", cfg]])).bundle,
       resume: false,
       onOutput: (output, when) => seen.push({ at: when.at, output }),
     });

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { Engine, parseCfg, resolveOptionFiles, simulate, validate } from "../../pkg/node/index.js";
+import { Engine, validate } from "../../pkg/node/index.js";
+import { parseCfg, resolveOptionFiles, simulate } from "../../pkg/node/tools.js";
 import {
   Host, activeOnSiteA, assertThrowsContinuity, bundle, readJson, scenario, scenarioBundle, scenarioFiles,
 } from "./helpers.js";
@@ -444,17 +445,20 @@ describe("new Engine() refuses a bad bundle", () => {
   });
 });
 
-describe("new Engine() refuses bad options and files", () => {
+describe("the runtime refuses option files; resolveOptionFiles refuses bad files", () => {
   const cfgBundle = () => bundle("two-site-cfg-export");
+  const cfg = "[interaction-workspace]\ndisaster-recovery.timeout=20\n";
   const cases = {
-    "options that are a string": [() => new Engine(bundle("two-site"), 0, "files"), "invalid-options", "the options of new Engine() must be an object", 'got the string "files"'],
-    "files as an array": [() => new Engine(bundle("two-site"), 0, { files: [] }), "invalid-files", "files must map each file's path to its text", "got an array"],
-    "files as a string": [() => new Engine(bundle("two-site"), 0, { files: "agent1.cfg" }), "invalid-files", "files must map each file's path to its text"],
-    "a file whose text is not a string": [() => new Engine(cfgBundle(), 0, { files: { "exports/agent1.cfg": 20 } }), "invalid-files", 'the entry the string "exports/agent1.cfg" has the number 20'],
-    "a Map with a non-string path": [() => new Engine(cfgBundle(), 0, { files: new Map([[1, "x"]]) }), "invalid-files", "the entry the number 1"],
-    "a file missing from files": [() => new Engine(cfgBundle(), 0, { files: {} }), "options-file", "person agent1: options_file `exports/agent1.cfg`", 'pass its text as files["exports/agent1.cfg"]'],
-    "no files at all": [() => new Engine(cfgBundle()), "options-file", "options_file `exports/agent1.cfg`"],
-    "a file that does not parse": [() => new Engine(cfgBundle(), 0, { files: { "exports/agent1.cfg": "[interaction-workspace]\nnot an option\n" } }), "options-file", "line 2"],
+    "new Engine() with options": [() => new Engine(bundle("two-site"), 0, { files: {} }), "invalid-options", "new Engine(bundle, seed) takes no options", "resolveOptionFiles from continuity-engine/tools"],
+    "validate() with options": [() => validate(bundle("two-site"), { files: {} }), "invalid-options", "validate(bundle) takes no options"],
+    "new Engine() with a bundle naming an export": [() => new Engine(cfgBundle()), "options-file", "person agent1: options_file `exports/agent1.cfg`", "resolveOptionFiles from continuity-engine/tools"],
+    "files as an array": [() => resolveOptionFiles(cfgBundle(), []), "invalid-files", "files must map each file's path to its text", "got an array"],
+    "files as a string": [() => resolveOptionFiles(cfgBundle(), "agent1.cfg"), "invalid-files", "files must map each file's path to its text"],
+    "a file whose text is not a string": [() => resolveOptionFiles(cfgBundle(), { "exports/agent1.cfg": 20 }), "invalid-files", 'the entry the string "exports/agent1.cfg" has the number 20'],
+    "a Map with a non-string path": [() => resolveOptionFiles(cfgBundle(), new Map([[1, cfg]])), "invalid-files", "the entry the number 1"],
+    "a file missing from files": [() => resolveOptionFiles(cfgBundle(), {}), "options-file", "person agent1: options_file `exports/agent1.cfg`", 'pass its text as files["exports/agent1.cfg"]'],
+    "no files at all": [() => resolveOptionFiles(cfgBundle()), "options-file", "options_file `exports/agent1.cfg`"],
+    "a file that does not parse": [() => resolveOptionFiles(cfgBundle(), { "exports/agent1.cfg": "[interaction-workspace]\nnot an option\n" }), "options-file", "line 2"],
   };
   for (const [name, [call, code, ...fragments]] of Object.entries(cases)) {
     test(`${name}: refused with ${code}`, () => assertRefusedCall(call, code, ...fragments));
@@ -466,8 +470,6 @@ describe("the functions refuse bad arguments", () => {
     "validate(null)": [() => validate(null), "parse", "a bundle must be an object", "got null"],
     "resolveOptionFiles(5)": [() => resolveOptionFiles(5, {}), "parse", "a bundle must be an object", "got the number 5"],
     "validate with a syntax error": [() => validate("{\n\n  \"version\" 1}"), "parse", "line 3, column 13"],
-    "validate with files as an array": [() => validate(bundle("two-site"), { files: [] }), "invalid-files", "got an array"],
-    "validate with a missing file": [() => validate(bundle("two-site-cfg-export")), "options-file", 'files["exports/agent1.cfg"]'],
     "parseCfg of a number": [() => parseCfg(5), "invalid-cfg", "parseCfg takes the text of an option export (a string)", "got the number 5"],
     "parseCfg of undefined": [() => parseCfg(), "invalid-cfg", "got undefined"],
     "parseCfg of a line that is not an option": [() => parseCfg("[interaction-workspace]\r\nok=1\r\nthis line is garbage\r\n"), "parse", "line 3", "`this line is garbage` is not an option line"],

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 
 import { ContinuityError, Engine } from "../../pkg/node/index.js";
+import { resolveOptionFiles } from "../../pkg/node/tools.js";
 
 const repo = new URL("../../../", import.meta.url);
 const scenarios = new URL("tests/scenarios/", repo);
@@ -59,9 +60,10 @@ export function scenarioFiles() {
   return files;
 }
 
-/** The bundle a scenario runs with. */
+/** The bundle a scenario runs with, its option exports resolved (as the runtime takes it). */
 export function scenarioBundle(s) {
-  return s.bundle ?? JSON.parse(scenarioFiles()[s.bundle_file]);
+  const bundle = s.bundle ?? JSON.parse(scenarioFiles()[s.bundle_file]);
+  return resolveOptionFiles(bundle, scenarioFiles()).bundle;
 }
 
 export const SERVICES = ["sip-server", "stat-server", "config-server"];

@@ -7,12 +7,14 @@
 // `bundle_file` relative to the scenario's folder, an `options_file`
 // relative to the folder of the file the bundle is written in (the bundle
 // file, or the scenario for an inline bundle). Their texts are handed to the
-// package in `files`, keyed by the path as written.
+// tools entry in `files`, keyed by the path as written: `simulate` reads
+// them, and `resolveOptionFiles` makes the bundle the runtime's Engine takes.
 
 import fs from "node:fs";
 import path from "node:path";
 
 import { traceLine } from "../../pkg/node/index.js";
+import { resolveOptionFiles } from "../../pkg/node/tools.js";
 import { feedFast, feedHandle } from "./helpers.js";
 
 /** The native runner's limit on trace lines (core/src/scenario.rs `MAX_TRACE_LINES`). */
@@ -26,7 +28,7 @@ const MAX_TRACE_LINES = 1_000_000;
  * `simulate`), `bundle` the bundle as the engine takes it (the bundle file's
  * text, or the inline object), `files` every named file for `simulate`
  * (bundle file and option exports), `optionFiles` the option exports only
- * (for `new Engine`).
+ * (resolved into the bundle for `new Engine`).
  */
 export function loadScenario(file) {
   const text = fs.readFileSync(file, "utf8");
@@ -88,7 +90,8 @@ export function loadScenario(file) {
  * ignores them and emits nothing): the runner checks the code and goes on.
  */
 export function runScenario(Engine, loaded, { fastPath = true } = {}) {
-  const engine = new Engine(loaded.bundle, loaded.seed, { files: loaded.optionFiles });
+  const resolved = Object.keys(loaded.optionFiles).length === 0 ? loaded.bundle : resolveOptionFiles(loaded.bundle, loaded.optionFiles).bundle;
+  const engine = new Engine(resolved, loaded.seed);
   const lines = [];
   let frozenUntil = 0;
 

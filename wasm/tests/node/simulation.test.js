@@ -1,6 +1,6 @@
 // Simulation runs through the WebAssembly package: a sample of the
 // simulation harness's seeds (tests/src/sim.rs) is recorded as scenarios by
-// the native `sim` tool, replayed here by the package's `simulate()` and by
+// the native `sim` tool, replayed here by the tools entry's `simulate()` and by
 // the JavaScript runner over its Engine, and compared with the native run's
 // own trace by checksum (and byte for byte on a mismatch).
 //
@@ -19,7 +19,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { firstDifference, loadScenario, runScenario } from "./scenario-runner.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const { Engine, simulate } = await import(pathToFileURL(path.join(ROOT, "wasm/pkg/node/index.js")).href);
+const { Engine } = await import(pathToFileURL(path.join(ROOT, "wasm/pkg/node/index.js")).href);
+const { simulate } = await import(pathToFileURL(path.join(ROOT, "wasm/pkg/node/tools.js")).href);
 
 /** The seeds replayed here: spread over the test command's 10,000. */
 const SEEDS = [0, 7, 388, 1024, 2053, 2328, 3104, 3880, 5000, 6789, 8191, 9999];

@@ -1,38 +1,39 @@
 //! The tools module of the `continuity-engine` package: what only tools
-//! need, kept out of the runtime module a desktop loads (DESIGN §5). Today
-//! that is the fleet simulation (`continuity-fleet`). Built for speed, not
-//! size, and loaded only by code that imports `continuity-engine/tools`.
+//! need, kept out of the runtime module a desktop loads (DESIGN §5) — the
+//! scenario runner ([`scenario`]), option exports ([`config`]: `.cfg`
+//! parsing and resolving a bundle's `options_file`s) and the fleet
+//! simulation (`continuity-fleet`). Built for speed, not size, and loaded
+//! only by code that imports `continuity-engine/tools`.
 //!
 //! The package's JavaScript (`js/tools-api.js`) checks arguments and parses
 //! the JSON returned here. Nothing reachable from JavaScript panics: bad
-//! input is a thrown `Error` named `ContinuityError` with a `code`.
+//! input is a thrown `Error` named `ContinuityError` with a `code`, worded
+//! as the runtime words it (`continuity-wasm-shared`).
+
+pub mod config;
+pub mod scenario;
 
 use continuity_core::{Bundle, Error};
 use continuity_fleet::{Fleet, FleetConfig, FleetError, Tally, plan_capacity, svg};
+use continuity_wasm_shared::error::{ErrorCode, diagnostics_value, js_error};
 use wasm_bindgen::prelude::*;
 
 /// Desktops simulated between two progress reports.
 const SLICE: u32 = 1000;
 
-/// A JavaScript `Error` named `ContinuityError` with `code` and `message`.
-fn js_error(code: &str, message: &str) -> JsValue {
-    let error = js_sys::Error::new(message);
-    error.set_name("ContinuityError");
-    let _ = js_sys::Reflect::set(&error, &"code".into(), &code.into());
-    error.into()
-}
-
 /// The error for a fleet that cannot run; an invalid bundle carries its diagnostics.
 fn fleet_error(error: &FleetError) -> JsValue {
     match error {
         FleetError::Invalid { diagnostics } => {
-            let value = js_error("invalid-bundle", &error.to_string());
-            let json = serde_json::to_string(diagnostics).unwrap_or_else(|_| "[]".to_owned());
-            let diagnostics = js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL);
-            let _ = js_sys::Reflect::set(&value, &"diagnostics".into(), &diagnostics);
+            let value = js_error(ErrorCode::InvalidBundle, &error.to_string());
+            let _ = js_sys::Reflect::set(
+                &value,
+                &"diagnostics".into(),
+                &diagnostics_value(diagnostics),
+            );
             value
         }
-        _ => js_error("invalid-options", &error.to_string()),
+        _ => js_error(ErrorCode::InvalidOptions, &error.to_string()),
     }
 }
 
@@ -60,13 +61,18 @@ pub fn run_fleet(
     on_progress: Option<js_sys::Function>,
 ) -> Result<String, JsValue> {
     let bundle = Bundle::from_json(bundle).map_err(|error| match error {
-        Error::Parse { .. } | Error::TooLarge { .. } => {
-            js_error("parse", &format!("cannot read the bundle: {error}"))
-        }
-        _ => js_error("invalid-bundle", &error.to_string()),
+        Error::Parse { .. } | Error::TooLarge { .. } => js_error(
+            ErrorCode::Parse,
+            &format!("cannot read the bundle: {error}"),
+        ),
+        _ => js_error(ErrorCode::InvalidBundle, &error.to_string()),
     })?;
-    let config: FleetConfig = serde_json::from_str(config)
-        .map_err(|error| js_error("parse", &format!("cannot read the fleet options: {error}")))?;
+    let config: FleetConfig = serde_json::from_str(config).map_err(|error| {
+        js_error(
+            ErrorCode::Parse,
+            &format!("cannot read the fleet options: {error}"),
+        )
+    })?;
     let fleet = Fleet::new(bundle, config).map_err(|e| fleet_error(&e))?;
     let mut run = |fleet: &Fleet, what: &str| {
         let total = fleet.config().desktops;
@@ -95,3 +101,6 @@ pub fn run_fleet(
         report.to_json()
     ))
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;

@@ -1,6 +1,7 @@
 // The test page's module: imports the package's web entry (without calling
 // init, so the tests can see the package before it is loaded) and exposes it
-// with a few helpers to the tests' page.evaluate callbacks.
+// with a few helpers to the tests' page.evaluate callbacks. The tools entry
+// is imported only by the tests that use it (`tools()`), as a page would.
 
 import * as pkg from "/pkg/web/index.js";
 
@@ -33,5 +34,10 @@ function describeError(error) {
   };
 }
 
-window.harness = { pkg, text, scenario, describeError };
+/** The tools entry (`continuity-engine/tools`), imported on first use, not initialized. */
+function tools() {
+  return import("/pkg/web/tools.js");
+}
+
+window.harness = { pkg, tools, text, scenario, describeError };
 window.harnessReady = true;

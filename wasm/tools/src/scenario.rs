@@ -4,8 +4,10 @@
 use continuity_core::{Bundle, BundleSource, Scenario, trace};
 use wasm_bindgen::prelude::*;
 
-use crate::config::{Files, bundle_from_json, read_files};
-use crate::error::{ErrorCode, from_core, js_error};
+use continuity_wasm_shared::bundle_from_json;
+use continuity_wasm_shared::error::{ErrorCode, from_core, js_error};
+
+use crate::config::{Files, read_files};
 
 /// Runs scenario JSON and returns its trace (JSON Lines). `paths` and
 /// `texts` hold the scenario's `bundle_file` and the option exports its

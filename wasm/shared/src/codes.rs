@@ -2,7 +2,7 @@
 //! engine's answers, and the `code` of every error the package throws.
 //!
 //! This file depends on nothing but the core, so that the generator of
-//! `wire.js` (`src/bin/wire.rs`) compiles it natively too.
+//! `wire.js` (`wasm/src/bin/wire.rs`) compiles it natively too.
 
 use continuity_core::wire_enum;
 

@@ -1,0 +1,33 @@
+//! What both WebAssembly modules of the `continuity-engine` package share:
+//! the runtime (`continuity-wasm`, built for size) and the tools module
+//! (`continuity-wasm-tools`, built for speed). The package's own codes,
+//! errors thrown to JavaScript as `ContinuityError`s, and JSON in and out,
+//! so that the two modules word every error alike.
+
+pub mod codes;
+pub mod error;
+
+use continuity_core::Bundle;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+use crate::error::{ErrorCode, from_core, js_error};
+
+/// Parses bundle JSON.
+///
+/// # Errors
+///
+/// A `ContinuityError`: `parse` with the line and column, `too-large`.
+pub fn bundle_from_json(text: &str) -> Result<Bundle, JsValue> {
+    Bundle::from_json(text).map_err(|e| from_core("bundle", &e))
+}
+
+/// Serializes a value this package built (strings, numbers, lists) as JSON.
+///
+/// # Errors
+///
+/// A `ContinuityError` with code `error` if serialization fails, which
+/// values built by this package never do.
+pub fn to_json(value: &impl Serialize) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(|err| js_error(ErrorCode::Error, &err.to_string()))
+}
