@@ -4,8 +4,8 @@
 
 import { adopt, continuityError, describe, isContinuityError } from "./errors.js";
 import {
-  AS_JSON, BAD_NAME, BAD_TIME, HANDLED, INPUT_FIELDS as FIELDS, MEMBERS as MEMBER_NAMES, NOT_A_SITE, NO_SITE,
-  OUTPUT_TYPES, PHASES, REASONS, ROLES, SERVICES as SERVICE_NAMES, STOPPED,
+  AS_JSON, BAD_NAME, BAD_TIME, HANDLED, INPUT_FIELDS as FIELDS, INPUT_TYPES, MEMBERS as MEMBER_NAMES, NOT_A_SITE,
+  NO_SITE, OUTPUT_TYPES, PHASES, REASONS, ROLES, SERVICES as SERVICE_NAMES, STOPPED,
 } from "./wire.js";
 
 // The vocabulary, the raw codes and each input type's fields (what the
@@ -14,6 +14,7 @@ import {
 // A name's index in its list is its raw number.
 const SERVICES = new Map(SERVICE_NAMES.map((name, index) => [name, index]));
 const MEMBERS = new Map(MEMBER_NAMES.map((name, index) => [name, index]));
+const KINDS = new Map(INPUT_TYPES.map((name, index) => [name, index]));
 const MAX_SEED = (1n << 64n) - 1n;
 
 function invalidInput(message) {
@@ -196,15 +197,24 @@ export function makeApi(raw, ready, crypto) {
           return this.interactionStarted(input.id, nowMs);
         case "interaction_ended":
           return this.interactionEnded(input.id, nowMs);
+        case "config_loaded": {
+          const text = toJson(input.bundle, "the bundle of config_loaded", '{"version": 1, ...}', "invalid-input");
+          return this.#answer(call(() => engine.configLoaded(text, nowMs)), type, nowMs);
+        }
         default:
-          return this.#handleJson(engine, input, type, nowMs);
+          return this.#handleNamed(engine, { site: input.site }, type, nowMs);
       }
     }
 
-    /** Any input, as JSON: the engine reads it with the native build's reader. */
-    #handleJson(engine, input, type, nowMs) {
-      const text = toJson(input, "input", "{type: \"start\"}", "invalid-input");
-      return this.#answer(call(() => engine.handleJson(text, nowMs)), type, nowMs);
+    /**
+     * An input whose shape is checked, by its type's index and plain fields
+     * (`site`, `service`, `member`, `ok`): the inputs the fast path does not
+     * take, and those naming a site the engine does not know.
+     */
+    #handleNamed(engine, { site = "", service, member, ok = false }, type, nowMs) {
+      const s = SERVICES.get(service) ?? 0;
+      const m = MEMBERS.get(member) ?? 0;
+      return this.#answer(engine.handleNamed(KINDS.get(type), site, s, m, ok, nowMs), type, nowMs);
     }
 
     linkUp(site, service, member, nowMs) {
@@ -227,7 +237,7 @@ export function makeApi(raw, ready, crypto) {
         checkField(type, "member", "member", member);
         id = this.#siteId(engine, site);
         // A name that is no site of this engine: it counts it as unknown.
-        if (id === undefined) return this.#handleJson(engine, { type, site, service, member }, type, nowMs);
+        if (id === undefined) return this.#handleNamed(engine, { site, service, member }, type, nowMs);
       }
       const code = type === "link_up" ? engine.linkUp(id, s, m, nowMs) : engine.linkDown(id, s, m, nowMs);
       return this.#answer(code, type, nowMs);
@@ -253,7 +263,7 @@ export function makeApi(raw, ready, crypto) {
       if (id === undefined) {
         checkField(type, "site", "string", site);
         id = this.#siteId(engine, site);
-        if (id === undefined) return this.#handleJson(engine, { type, site, ...extra }, type, nowMs);
+        if (id === undefined) return this.#handleNamed(engine, { site, ...extra }, type, nowMs);
       }
       return this.#answer(feed(engine, id), type, nowMs);
     }
@@ -284,7 +294,7 @@ export function makeApi(raw, ready, crypto) {
       const engine = this.#engine();
       checkTime(nowMs);
       checkField("switch_requested", "site", "string", site);
-      return this.#handleJson(engine, { type: "switch_requested", site }, "switch_requested", nowMs);
+      return this.#handleNamed(engine, { site }, "switch_requested", nowMs);
     }
 
     handleTimeout(nowMs) {

@@ -2,8 +2,8 @@
 
 use continuity_core::config::PolicyJson;
 use continuity_core::{
-    Emitted, Engine, Error, Handled, Ignore, Input, Member, Millis, Name, Output, OutputType,
-    Phase, Reason, Role, Service,
+    Bundle, Emitted, Engine, Error, Handled, Ignore, Input, InputType, Member, Millis, Name,
+    Output, OutputType, Phase, Reason, Role, Service,
 };
 use wasm_bindgen::prelude::*;
 
@@ -85,18 +85,84 @@ impl RawEngine {
         (self.sites.len() - 1) as u32
     }
 
-    /// Any input, as JSON text.
+    /// An input by its type's index (`InputType::ALL` order) and its
+    /// fields as plain values — `name` the site (or the interaction's id),
+    /// `service` and `member` indices, `ok` — for the inputs the fast-path
+    /// methods do not take: `start`, `stop`, `resumed`, `switch_requested`,
+    /// and any input naming a site by a name that is no site of this engine
+    /// (the engine counts those as unknown). Fields the type does not have
+    /// are ignored. Returns what became of the input, [`BAD_TIME`], or
+    /// [`BAD_NAME`] for an index out of range and for `config_loaded`
+    /// (see [`RawEngine::config_loaded`]).
+    ///
+    /// The package's JavaScript has checked the input's shape by then, so
+    /// no input is read from JSON here: the runtime carries no input reader.
+    #[wasm_bindgen(js_name = handleNamed)]
+    pub fn handle_named(
+        &mut self,
+        kind: u32,
+        name: &str,
+        service: u32,
+        member: u32,
+        ok: bool,
+        now: f64,
+    ) -> i32 {
+        let Some(now) = millis(now) else {
+            return BAD_TIME;
+        };
+        let (Some(kind), Some(&service), Some(&member)) = (
+            InputType::from_index(kind as usize),
+            Service::ALL.get(service as usize),
+            Member::ALL.get(member as usize),
+        ) else {
+            return BAD_NAME;
+        };
+        let site = Name::from(name);
+        let input = match kind {
+            InputType::Start => Input::Start,
+            InputType::LinkUp => Input::LinkUp {
+                site,
+                service,
+                member,
+            },
+            InputType::LinkDown => Input::LinkDown {
+                site,
+                service,
+                member,
+            },
+            InputType::EndpointRegistered => Input::EndpointRegistered { site },
+            InputType::EndpointUnregistered => Input::EndpointUnregistered { site },
+            InputType::ProbeResult => Input::ProbeResult { site, ok },
+            InputType::InteractionStarted => Input::InteractionStarted { id: site },
+            InputType::InteractionEnded => Input::InteractionEnded { id: site },
+            InputType::SwitchRequested => Input::SwitchRequested { site },
+            InputType::Resumed => Input::Resumed,
+            InputType::Stop => Input::Stop,
+            InputType::ConfigLoaded => return BAD_NAME,
+        };
+        self.accept(|engine| engine.handle_input(input, now))
+    }
+
+    /// `config_loaded` with the bundle's JSON text.
     ///
     /// # Errors
     ///
-    /// A `ContinuityError` with code `invalid-input` when the text is not an input.
-    #[wasm_bindgen(js_name = handleJson)]
-    pub fn handle_json(&mut self, input: &str, now: f64) -> Result<i32, JsValue> {
+    /// A `ContinuityError` with code `invalid-input` when the text is not a
+    /// bundle (as the native reader words it for the input's `bundle`).
+    #[wasm_bindgen(js_name = configLoaded)]
+    pub fn config_loaded(&mut self, bundle: &str, now: f64) -> Result<i32, JsValue> {
         let Some(now) = millis(now) else {
             return Ok(BAD_TIME);
         };
-        let input = Input::from_json(input).map_err(|err| input_error(&err))?;
-        Ok(self.accept(|engine| engine.handle_input(input, now)))
+        let bundle = Bundle::from_json(bundle).map_err(|err| input_error(&err))?;
+        Ok(self.accept(|engine| {
+            engine.handle_input(
+                Input::ConfigLoaded {
+                    bundle: Box::new(bundle),
+                },
+                now,
+            )
+        }))
     }
 
     /// `link_up` by site index, service index (`Service::ALL` order) and member index.

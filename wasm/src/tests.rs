@@ -5,10 +5,17 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::config::validate;
+use continuity_core::InputType;
+
 use crate::engine::{APPLIED, BAD_NAME, BAD_TIME, DUPLICATE, NOT_A_SITE, RawEngine, STOPPED};
 
 const TWO_SITE: &str = include_str!("../../tests/scenarios/bundles/two-site.json");
 const CFG_BUNDLE: &str = include_str!("../../tests/scenarios/bundles/two-site-cfg-export.json");
+
+/// `start` at `now`, as the package feeds it (`InputType::Start` is index 0).
+fn start(engine: &mut RawEngine, now: f64) -> i32 {
+    engine.handle_named(InputType::Start.index() as u32, "", 0, 0, false, now)
+}
 
 fn engine() -> RawEngine {
     RawEngine::new(TWO_SITE, 7).expect("the corpus bundle is valid")
@@ -41,15 +48,9 @@ fn error_parts(value: &JsValue) -> (String, String) {
 #[wasm_bindgen_test]
 fn start_connects_to_the_preferred_site() {
     let mut engine = engine();
-    assert_eq!(
-        engine.handle_json(r#"{"type":"start"}"#, 0.0).ok(),
-        Some(APPLIED)
-    );
+    assert_eq!(Some(start(&mut engine, 0.0)), Some(APPLIED));
     assert_eq!(engine.pending(), 3);
-    assert_eq!(
-        engine.handle_json(r#"{"type":"start"}"#, 0.0).ok(),
-        Some(DUPLICATE)
-    );
+    assert_eq!(Some(start(&mut engine, 0.0)), Some(DUPLICATE));
     assert_eq!(
         take_outputs(&mut engine),
         r#"[{"type":"connect","site":"SiteA"},{"type":"register_endpoint","site":"SiteA"},{"type":"phase_changed","phase":"connecting","site":"SiteA","role":"preferred"}]"#
@@ -63,7 +64,7 @@ fn start_connects_to_the_preferred_site() {
 #[wasm_bindgen_test]
 fn losing_the_sip_server_pair_switches_after_the_site_timeout() {
     let mut engine = engine();
-    engine.handle_json(r#"{"type":"start"}"#, 0.0).unwrap();
+    start(&mut engine, 0.0);
     take_outputs(&mut engine);
     let site_a = engine.site_id("SiteA");
     assert_ne!(site_a, NOT_A_SITE);
@@ -111,7 +112,7 @@ fn losing_the_sip_server_pair_switches_after_the_site_timeout() {
 #[wasm_bindgen_test]
 fn an_input_after_a_late_timer_finds_the_deadline_handled_at_its_own_time() {
     let mut engine = engine();
-    engine.handle_json(r#"{"type":"start"}"#, 0.0).unwrap();
+    start(&mut engine, 0.0);
     let site_a = engine.site_id("SiteA");
     for service in 0..3 {
         engine.link_up(site_a, service, 0, 1_000.0);
@@ -140,17 +141,11 @@ fn times_that_are_not_milliseconds_are_refused_without_change() {
     let mut engine = engine();
     for bad in [f64::NAN, f64::INFINITY, -1.0, 9_007_199_254_740_992.0] {
         assert_eq!(engine.handle_timeout(bad), BAD_TIME);
-        assert_eq!(
-            engine.handle_json(r#"{"type":"start"}"#, bad).ok(),
-            Some(BAD_TIME)
-        );
+        assert_eq!(Some(start(&mut engine, bad)), Some(BAD_TIME));
         assert_eq!(engine.interaction_started("call-1", bad), BAD_TIME);
     }
     assert_eq!(engine.pending(), 0);
-    assert_eq!(
-        engine.handle_json(r#"{"type":"start"}"#, 5.9).ok(),
-        Some(APPLIED)
-    );
+    assert_eq!(Some(start(&mut engine, 5.9)), Some(APPLIED));
     assert_eq!(engine.now(), 5.0, "a fraction of a millisecond is dropped");
 }
 
@@ -166,30 +161,41 @@ fn out_of_range_indexes_are_refused() {
 }
 
 #[wasm_bindgen_test]
-fn malformed_inputs_throw_a_coded_error_and_change_nothing() {
+fn malformed_inputs_are_refused_and_change_nothing() {
     let mut engine = engine();
-    engine.handle_json(r#"{"type":"start"}"#, 0.0).unwrap();
+    start(&mut engine, 0.0);
     let before = engine.status_json();
-    for (input, fragment) in [
-        (r#"{"type":"lnik_up"}"#, "unknown variant `lnik_up`"),
+    let link_up = InputType::LinkUp.index() as u32;
+    assert_eq!(engine.handle_named(99, "SiteA", 0, 0, false, 1.0), BAD_NAME);
+    assert_eq!(
+        engine.handle_named(link_up, "SiteA", 3, 0, false, 1.0),
+        BAD_NAME
+    );
+    assert_eq!(
+        engine.handle_named(link_up, "SiteA", 0, 2, false, 1.0),
+        BAD_NAME
+    );
+    let config_loaded = InputType::ConfigLoaded.index() as u32;
+    assert_eq!(
+        engine.handle_named(config_loaded, "", 0, 0, false, 1.0),
+        BAD_NAME,
+        "config_loaded takes its bundle through configLoaded"
+    );
+    for (bundle, fragment) in [
+        (r#"{"version": 2}"#, "unsupported bundle version 2"),
         (
-            r#"{"type":"link_up","site":"SiteA"}"#,
-            "missing field `service`",
+            r#"{"version": 1, "servers": 5}"#,
+            "invalid type: integer `5`",
         ),
-        (r#"{"type":"stop","site":"SiteA"}"#, "unknown field `site`"),
-        (
-            r#"{"type":"probe_result","site":"SiteA","ok":"yes"}"#,
-            "invalid type",
-        ),
-        (r#"{"site":"SiteA"}"#, "missing field `type`"),
         ("[1, 2]", "invalid type"),
         ("{", "EOF"),
     ] {
-        let error = engine.handle_json(input, 1.0).expect_err(input);
+        let error = engine.config_loaded(bundle, 1.0).expect_err(bundle);
         let (code, message) = error_parts(&error);
-        assert_eq!(code, "invalid-input", "{input}");
-        assert!(message.contains(fragment), "{input}: {message}");
-        assert!(!message.contains(" at line "), "{message}");
+        assert_eq!(code, "invalid-input", "{bundle}");
+        assert!(message.starts_with("invalid input: "), "{message}");
+        assert!(message.contains(fragment), "{bundle}: {message}");
+        assert!(!message.contains("line 1"), "{message}");
     }
     assert_eq!(engine.status_json(), before);
 }
@@ -197,14 +203,11 @@ fn malformed_inputs_throw_a_coded_error_and_change_nothing() {
 #[wasm_bindgen_test]
 fn inputs_after_stop_are_refused() {
     let mut engine = engine();
-    engine.handle_json(r#"{"type":"start"}"#, 0.0).unwrap();
-    engine.handle_json(r#"{"type":"stop"}"#, 1.0).unwrap();
+    start(&mut engine, 0.0);
+    engine.handle_named(InputType::Stop.index() as u32, "", 0, 0, false, 1.0);
     assert!(engine.stopped());
     let site_a = engine.site_id("SiteA");
-    assert_eq!(
-        engine.handle_json(r#"{"type":"start"}"#, 2.0).ok(),
-        Some(STOPPED)
-    );
+    assert_eq!(Some(start(&mut engine, 2.0)), Some(STOPPED));
     assert_eq!(engine.link_up(site_a, 0, 0, 2.0), STOPPED);
     assert_eq!(engine.interaction_ended("x", 2.0), STOPPED);
     assert_eq!(
@@ -259,7 +262,7 @@ fn a_bundle_naming_an_option_export_is_refused_with_the_way_out() {
 #[wasm_bindgen_test]
 fn outputs_are_packed_with_their_sites_and_times() {
     let mut engine = engine();
-    engine.handle_json(r#"{"type":"start"}"#, 0.0).unwrap();
+    start(&mut engine, 0.0);
     let connect = engine.next_output();
     assert_eq!(connect & 0xf, 2, "connect");
     assert_eq!(engine.site_name(connect >> 4 & 0xff), "SiteA");
