@@ -535,11 +535,15 @@ impl<'v, 'a> Obj<'v, 'a, '_> {
         let Some(value) = self.get(name)? else {
             return Ok(Vec::new());
         };
-        self.doc
-            .array(value)?
-            .iter()
-            .map(|item| read(&self.doc, item))
-            .collect()
+        // A loop, not `collect::<Result<Vec<_>, _>>()`: that adapter is
+        // compiled once per element type at several times the size
+        // (measured in the runtime module: 3.1 KB raw, 1.5 KB gzip less).
+        let items = self.doc.array(value)?;
+        let mut list = Vec::with_capacity(items.len());
+        for item in items {
+            list.push(read(&self.doc, item)?);
+        }
+        Ok(list)
     }
 }
 

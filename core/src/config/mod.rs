@@ -30,6 +30,7 @@ mod report;
 mod resolved;
 mod rules;
 mod schema;
+mod sorted;
 mod suggest;
 mod topology;
 mod validate;

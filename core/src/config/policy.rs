@@ -3,8 +3,6 @@
 //!
 //! `validate` runs it, and the validation rules after it.
 
-use std::collections::BTreeSet;
-
 use super::diagnostic::Diagnostic;
 use super::options::{
     self, AGENT_DESKTOP_SECTION, Hierarchy, TimeoutOptions, Timing, WORKSPACE_SECTION,
@@ -88,9 +86,10 @@ pub(crate) fn workspace(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<ResolvedPolicy> {
     let section = WORKSPACE_SECTION;
-    // `extend`, not `collect`, which sorts (see rules.rs).
-    let mut sites: BTreeSet<String> = BTreeSet::new();
-    sites.extend(server_sites(bundle).into_keys());
+    let sites: Vec<String> = server_sites(bundle)
+        .into_iter()
+        .map(|(site, _)| site)
+        .collect();
     let enabled = hierarchy.boolean(section, options::ENABLED, false, diagnostics);
     let auto_restore = hierarchy.boolean(section, options::AUTO_RESTORE, true, diagnostics);
     let restore_when_idle =
@@ -287,7 +286,7 @@ fn check_enabled_sites(
     hierarchy: &Hierarchy<'_>,
     preferred: Option<String>,
     peer: Option<String>,
-    sites: &BTreeSet<String>,
+    sites: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(String, Option<String>)> {
     let known = known_sites_text(sites);
@@ -351,7 +350,7 @@ fn check_enabled_sites(
 fn disabled_site(
     bundle: &Bundle,
     preferred: Option<String>,
-    sites: &BTreeSet<String>,
+    sites: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let site = preferred
@@ -383,7 +382,7 @@ fn config_servers(bundle: &Bundle) -> Vec<(Name, Member)> {
     out
 }
 
-fn known_sites_text(sites: &BTreeSet<String>) -> String {
+fn known_sites_text(sites: &[String]) -> String {
     if sites.is_empty() {
         return format!(
             "the sites named by the servers' `{}` (none is set yet)",

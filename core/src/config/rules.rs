@@ -3,8 +3,6 @@
 //! Each rule pushes [`Diagnostic`]s with a stable code; `validate` runs them
 //! all so that one pass reports every problem.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::diagnostic::Diagnostic;
 use super::objects::objects;
 use super::options::{
@@ -15,6 +13,7 @@ use super::resolved::{Dialect, ResolvedPolicy};
 use super::schema::{
     Bundle, ConfigObject, DesktopApplication, Options, ServerApplication, split_host_port,
 };
+use super::sorted;
 use super::suggest::nearest;
 use super::topology::{primary_of, server_sites, site_of_server};
 use crate::types::Service;
@@ -56,7 +55,7 @@ fn site_services(bundle: &Bundle, policy: &ResolvedPolicy, diagnostics: &mut Vec
         .into_iter()
         .flatten()
     {
-        let present = sites.get(&**site);
+        let present = sorted::get(&sites, &**site);
         for kind in Service::ALL {
             if present.is_some_and(|types| types.contains(&kind)) {
                 continue;
@@ -110,13 +109,14 @@ fn sip_pairs(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let mut by_name: BTreeMap<String, Vec<&ServerApplication>> = BTreeMap::new();
+    // Peer-pair name -> its pairs, in name order.
+    let mut by_name: sorted::Map<String, Vec<&ServerApplication>> = Vec::new();
     for pair in &pairs {
         let name = name_of(pair).unwrap_or_else(|| "default".to_owned());
         if pairs.len() > 2 && name_of(pair).is_none() {
             continue;
         }
-        by_name.entry(name).or_default().push(pair);
+        sorted::entry(&mut by_name, name).push(pair);
     }
     for (name, members) in by_name {
         let listed: Vec<String> = members.iter().map(|p| format!("`{}`", p.name)).collect();
@@ -214,13 +214,14 @@ fn local(bundle: &Bundle, policy: &ResolvedPolicy, diagnostics: &mut Vec<Diagnos
 
 /// Places must be configured identically on both sites, one place per DN.
 fn places(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
-    // place name -> site -> its DNs (sorted), for places that name a site.
-    let mut by_name: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
+    // place name -> site -> its DNs (sorted), for places that name a site;
+    // sorted maps (see `sorted`).
+    let mut by_name: sorted::Map<&str, sorted::Map<&str, Vec<&str>>> = Vec::new();
     // Every site a place is at, and every local site: a place must exist at each.
-    // Sets are filled by `extend`, not `collect`: collecting sorts first,
-    // and each sort is compiled anew into the WebAssembly package.
-    let mut sites: BTreeSet<&str> = BTreeSet::new();
-    sites.extend(bundle.local.sites.iter().map(|s| s.name.as_str()));
+    let mut sites: Vec<&str> = Vec::new();
+    for site in &bundle.local.sites {
+        sorted::insert(&mut sites, site.name.as_str());
+    }
     for place in &bundle.places {
         if place.dns.len() > 1 {
             diagnostics.push(
@@ -239,21 +240,23 @@ fn places(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
         let Some(site) = place.site.as_deref() else {
             continue;
         };
-        sites.insert(site);
-        let mut dns: Vec<&str> = place.dns.iter().map(String::as_str).collect();
-        dns.sort_unstable();
-        by_name.entry(&place.name).or_default().insert(site, dns);
+        sorted::insert(&mut sites, site);
+        let mut dns: Vec<&str> = Vec::with_capacity(place.dns.len());
+        for dn in &place.dns {
+            sorted::insert_dup(&mut dns, dn.as_str());
+        }
+        // A place named twice at one site: the last one counts.
+        *sorted::entry(sorted::entry(&mut by_name, place.name.as_str()), site) = dns;
     }
     if by_name.is_empty() {
         return;
     }
     for (name, at) in by_name {
-        let mut configured: BTreeSet<&Vec<&str>> = BTreeSet::new();
-        configured.extend(at.values());
-        if at.len() == sites.len() && configured.len() == 1 {
+        let identical = at.windows(2).all(|pair| pair[0].1 == pair[1].1);
+        if at.len() == sites.len() && identical {
             continue;
         }
-        let describe = |site: &str| match at.get(site) {
+        let describe = |site: &str| match sorted::get(&at, site) {
             None => format!("`{site}` has no such place"),
             Some(dns) if dns.is_empty() => format!("`{site}` has it with no DN"),
             Some(dns) => format!("`{site}` has DN {}", dns.join(", ")),
@@ -373,23 +376,21 @@ fn sip_endpoint(hierarchy: &Hierarchy<'_>, auto_restore: bool, diagnostics: &mut
 /// Agent groups that disagree on an option: the one whose name sorts last wins.
 fn group_conflicts(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
     let groups = groups_by_precedence(bundle);
-    let mut seen: BTreeMap<(&str, &str), Vec<(&ConfigObject, &str)>> = BTreeMap::new();
+    // (section, option) -> every group's setting, in precedence order.
+    let mut seen: sorted::Map<(&str, &str), Vec<(&ConfigObject, &str)>> = Vec::new();
     for group in &groups {
         for section in [WORKSPACE_SECTION, AGENT_DESKTOP_SECTION] {
             let Some(values) = group.options.get(section) else {
                 continue;
             };
             for (option, value) in values {
-                seen.entry((section, option.as_str()))
-                    .or_default()
-                    .push((group, value.as_str()));
+                sorted::entry(&mut seen, (section, option.as_str())).push((group, value.as_str()));
             }
         }
     }
     for ((section, option), settings) in seen {
-        let mut distinct: BTreeSet<&str> = BTreeSet::new();
-        distinct.extend(settings.iter().map(|(_, v)| v.trim()));
-        if distinct.len() < 2 {
+        let first = settings[0].1.trim();
+        if settings.iter().all(|(_, v)| v.trim() == first) {
             continue;
         }
         let (winner, value) = settings[0];
@@ -461,7 +462,7 @@ pub(crate) fn desktop_application_connections(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let object = format!("desktop application {}", app.name);
-    let mut connected = BTreeSet::new();
+    let mut connected = [false; Service::ALL.len()];
     for connection in &app.connections {
         let Some(server) = bundle.servers.iter().find(|s| s.name == connection.server) else {
             diagnostics.push(
@@ -500,7 +501,7 @@ pub(crate) fn desktop_application_connections(
                 .on(object.clone()),
             );
         }
-        connected.insert(server.kind);
+        connected[server.kind.index()] = true;
         if server.kind == Service::SipServer {
             addp(
                 connection.addp_timeout.as_ref().map(|v| v.as_str()),
@@ -511,7 +512,7 @@ pub(crate) fn desktop_application_connections(
         }
     }
     for kind in Service::ALL {
-        if !connected.contains(&kind) {
+        if !connected[kind.index()] {
             diagnostics.push(
                 Diagnostic::error(
                     "desktop-application-connection-missing",

@@ -6,10 +6,9 @@
 //! resolution and the validation rules both ask them, and so do hosts
 //! (`continuity_core::config::{site_of_server, primary_of}`).
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::options::{SITE, WORKSPACE_SECTION};
 use super::schema::{Bundle, ServerApplication};
+use super::sorted;
 use crate::types::Service;
 
 /// The site of a server application in the Workspace dialect: its own
@@ -29,13 +28,13 @@ pub fn primary_of<'a>(
         .find(|p| p.backup.as_deref() == Some(server.name.as_str()))
 }
 
-/// The site names carried by server applications, with the services at each;
-/// a backup inherits its primary's site.
-pub(crate) fn server_sites(bundle: &Bundle) -> BTreeMap<String, BTreeSet<Service>> {
-    let mut sites: BTreeMap<String, BTreeSet<Service>> = BTreeMap::new();
+/// The site names carried by server applications, in name order, with the
+/// services at each (in `Service` order); a backup inherits its primary's site.
+pub(crate) fn server_sites(bundle: &Bundle) -> sorted::Map<String, Vec<Service>> {
+    let mut sites: sorted::Map<String, Vec<Service>> = Vec::new();
     for server in &bundle.servers {
         if let Some(site) = site_of_server(bundle, server) {
-            sites.entry(site).or_default().insert(server.kind);
+            sorted::insert(sorted::entry(&mut sites, site), server.kind);
         }
     }
     sites
