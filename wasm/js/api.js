@@ -343,7 +343,7 @@ export function makeApi(raw, ready, crypto) {
       const packed = engine.nextOutput();
       if (packed === 0) return undefined;
       const kind = packed & 0xf;
-      if (kind === AS_JSON) return JSON.parse(engine.outputJson());
+      if (kind === AS_JSON) return engine.output();
       const site = this.#name(engine, (packed >>> 4) & 0xff);
       const to = this.#name(engine, (packed >>> 12) & 0xff);
       const small = (packed >>> 20) & 0xf;
@@ -371,15 +371,15 @@ export function makeApi(raw, ready, crypto) {
     }
 
     status() {
-      return JSON.parse(this.#engine().statusJson());
+      return this.#engine().status();
     }
 
     policy() {
-      return JSON.parse(this.#engine().policyJson());
+      return this.#engine().policy();
     }
 
     warnings() {
-      return JSON.parse(this.#engine().warningsJson());
+      return this.#engine().warnings();
     }
 
     get now() {
@@ -409,7 +409,7 @@ export function makeApi(raw, ready, crypto) {
     checkReady();
     if (rest.length > 0) throw noOptions("validate(bundle)");
     const text = bundleJson(bundle);
-    return JSON.parse(call(() => raw.validate(text)));
+    return call(() => raw.validate(text));
   }
 
   return { Engine, validate };

@@ -5,20 +5,20 @@
 use continuity_core::Bundle;
 use continuity_core::config::Report;
 use continuity_wasm_shared::error::{ErrorCode, js_error};
-use continuity_wasm_shared::{bundle_from_json, to_json};
+use continuity_wasm_shared::{bundle_from_json, to_js};
 use wasm_bindgen::prelude::*;
 
-/// Validates bundle JSON. Returns the report as JSON: `bootstrap`,
-/// `diagnostics`, `errors`, `policy`, `valid`, `warnings`.
+/// Validates bundle JSON. Returns the report: `bootstrap`, `diagnostics`,
+/// `errors`, `policy`, `valid`, `warnings`.
 ///
 /// # Errors
 ///
 /// A `ContinuityError` when the bundle is not well-formed or still names an
 /// option export; a bundle that is merely invalid is a report, not an error.
 #[wasm_bindgen]
-pub fn validate(bundle: &str) -> Result<String, JsValue> {
+pub fn validate(bundle: &str) -> Result<JsValue, JsValue> {
     let bundle = runtime_bundle(bundle)?;
-    to_json(&Report::new(&bundle, Vec::new()))
+    Ok(to_js(&Report::new(&bundle, Vec::new())))
 }
 
 /// Parses bundle JSON whose options are all inline.

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use continuity_wasm_shared::codes::{AS_JSON, NO_SITE};
 use continuity_wasm_shared::error::{ErrorCode, from_core, js_error};
-use continuity_wasm_shared::to_json;
+use continuity_wasm_shared::to_js;
 
 use crate::config::runtime_bundle;
 
@@ -267,10 +267,9 @@ impl RawEngine {
         self.last.as_ref().map_or(-1.0, |e| e.at as f64)
     }
 
-    /// The output taken last, as JSON (`null` when there is none).
-    #[wasm_bindgen(js_name = outputJson)]
-    pub fn output_json(&self) -> String {
-        to_json(&self.last.as_ref().map(|e| &e.output)).unwrap_or_else(|_| "null".to_owned())
+    /// The output taken last, as an object (`null` when there is none).
+    pub fn output(&self) -> JsValue {
+        to_js(&self.last.as_ref().map(|e| &e.output))
     }
 
     /// The name of the site with index `index` (empty when there is none).
@@ -297,23 +296,20 @@ impl RawEngine {
         self.engine.phase() == Phase::Stopped
     }
 
-    /// The status snapshot, as JSON.
-    #[wasm_bindgen(js_name = statusJson)]
-    pub fn status_json(&self) -> String {
-        to_json(&self.engine.status()).unwrap_or_else(|_| "null".to_owned())
+    /// The status snapshot.
+    pub fn status(&self) -> JsValue {
+        to_js(&self.engine.status())
     }
 
-    /// The policy in force as JSON (as `validate` reports it), or `null`
-    /// while a bootstrapping engine has not loaded its configuration.
-    #[wasm_bindgen(js_name = policyJson)]
-    pub fn policy_json(&self) -> String {
-        to_json(&self.engine.policy().map(PolicyJson::new)).unwrap_or_else(|_| "null".to_owned())
+    /// The policy in force (as `validate` reports it), or `null` while a
+    /// bootstrapping engine has not loaded its configuration.
+    pub fn policy(&self) -> JsValue {
+        to_js(&self.engine.policy().map(PolicyJson::new))
     }
 
-    /// The warnings of the policy in force, as JSON.
-    #[wasm_bindgen(js_name = warningsJson)]
-    pub fn warnings_json(&self) -> String {
-        to_json(&self.engine.warnings()).unwrap_or_else(|_| "[]".to_owned())
+    /// The warnings of the policy in force.
+    pub fn warnings(&self) -> JsValue {
+        to_js(&self.engine.warnings())
     }
 }
 

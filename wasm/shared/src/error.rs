@@ -40,10 +40,5 @@ pub fn from_core(what: &str, error: &Error) -> JsValue {
 
 /// Diagnostics as a JavaScript array of plain objects.
 pub fn diagnostics_value(diagnostics: &[Diagnostic]) -> JsValue {
-    json_value(&serde_json::to_string(diagnostics).unwrap_or_else(|_| "[]".to_owned()))
-}
-
-/// Parses JSON text this crate produced into a JavaScript value.
-pub fn json_value(text: &str) -> JsValue {
-    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+    crate::to_js(&diagnostics)
 }
