@@ -123,8 +123,23 @@ impl<'a> Parser<'a> {
         Ok(Value { at, kind })
     }
 
+    /// The text from `from` to `to`. Both are at ASCII delimiters, so at
+    /// character boundaries: `get` never fails here, and unlike indexing it
+    /// brings no panic path (with its formatting code) into the module.
+    fn slice(&self, from: usize, to: usize) -> &'a str {
+        self.text.get(from..to).unwrap_or_default()
+    }
+
+    /// Whether the text at the current position starts with `prefix`.
+    fn at(&self, prefix: &str) -> bool {
+        self.text
+            .as_bytes()
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(prefix.as_bytes()))
+    }
+
     fn keyword(&mut self, word: &str) -> bool {
-        if self.text[self.pos..].starts_with(word) {
+        if self.at(word) {
             self.pos += word.len();
             true
         } else {
@@ -234,7 +249,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.pos = pos;
-        Ok(&self.text[start..pos])
+        Ok(self.slice(start, pos))
     }
 
     fn string(&mut self) -> Result<Cow<'a, str>, Error> {
@@ -246,7 +261,7 @@ impl<'a> Parser<'a> {
             match bytes.get(self.pos) {
                 None => return Err(self.error("EOF while parsing a string")),
                 Some(b'"') => {
-                    let s = &self.text[start..self.pos];
+                    let s = self.slice(start, self.pos);
                     self.pos += 1;
                     return Ok(Cow::Borrowed(s));
                 }
@@ -259,7 +274,7 @@ impl<'a> Parser<'a> {
                 Some(_) => self.pos += 1,
             }
         }
-        let mut out = String::from(&self.text[start..self.pos]);
+        let mut out = String::from(self.slice(start, self.pos));
         loop {
             match bytes.get(self.pos) {
                 None => return Err(self.error("EOF while parsing a string")),
@@ -285,7 +300,7 @@ impl<'a> Parser<'a> {
                     {
                         self.pos += 1;
                     }
-                    out.push_str(&self.text[from..self.pos]);
+                    out.push_str(self.slice(from, self.pos));
                 }
             }
         }
@@ -309,7 +324,7 @@ impl<'a> Parser<'a> {
                 let first = self.hex4()?;
                 match first {
                     0xD800..=0xDBFF => {
-                        if !self.text[self.pos..].starts_with("\\u") {
+                        if !self.at("\\u") {
                             return Err(self.error("lone leading surrogate in hex escape"));
                         }
                         self.pos += 2;
