@@ -31,6 +31,9 @@ say "TypeScript example (tsc --noEmit)"
 say "package tests in headless Chromium (page, Driver, Web Worker)"
 node --test wasm/tests/browser
 
+say "the package in Vite and webpack 5 builds, and as published (npm pack)"
+bash scripts/test-bundlers.sh
+
 say "size and speed (quick)"
 bash scripts/bench-wasm.sh --quick
 

@@ -3,8 +3,13 @@
 //!
 //! Bundles, inputs and scenarios are read through this tree rather than
 //! through serde's derived readers: those are compiled once per type and
-//! per reader, which made up a third of the WebAssembly package. Writing
-//! JSON still goes through serde.
+//! per reader. Measured in the runtime module a desktop downloads (53.3 KB
+//! gzip with this reader): reading the bundle with `serde_json` and the
+//! derived `Deserialize` instead makes it 80.4 KB (+27.1 KB); taking the
+//! bundle as a JavaScript object through `serde-wasm-bindgen` and the same
+//! derive, 67.5 KB (+14.2 KB). This reader pays for itself; writing JSON
+//! (natively) and JavaScript values (in the package) still goes through
+//! serde.
 
 use std::borrow::Cow;
 

@@ -9,13 +9,17 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const VITE_SCRIPT = '<script type="module" src="./src/main.js"></script>';
 
 class EmitPage {
   apply(compiler) {
     const { Compilation, sources } = compiler.webpack;
     compiler.hooks.thisCompilation.tap("EmitPage", (compilation) => {
       compilation.hooks.processAssets.tap({ name: "EmitPage", stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
-        const page = readFileSync(path.join(here, "index.html"), "utf8").replace("./src/main.js", "./main.js");
+        // Vite's page, with webpack's bundle: a classic script, deferred.
+        const vitePage = readFileSync(path.join(here, "index.html"), "utf8");
+        const page = vitePage.replace(VITE_SCRIPT, '<script defer src="./main.js"></script>');
+        if (page === vitePage) throw new Error(`index.html no longer has ${VITE_SCRIPT}: update webpack.config.js`);
         compilation.emitAsset("index.html", new sources.RawSource(page));
       });
     });
@@ -25,6 +29,6 @@ class EmitPage {
 export default {
   mode: "production",
   entry: "./src/main.js",
-  output: { path: path.join(here, "dist"), clean: true },
+  output: { path: path.join(here, "dist-webpack"), clean: true },
   plugins: [new EmitPage()],
 };

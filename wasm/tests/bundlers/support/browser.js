@@ -42,3 +42,21 @@ export async function openPage(browser, url) {
   await page.goto(url);
   return { page, requests, problems, close: () => context.close() };
 }
+
+/**
+ * `page.evaluate(fn, arg)`, failing after `ms` rather than waiting forever on
+ * a promise the page never settles (a worker that never answers).
+ */
+export async function evaluate(page, fn, arg, ms = 20_000) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the page did not answer within ${ms / 1000} s`)), ms);
+  });
+  const answer = page.evaluate(fn, arg);
+  answer.catch(() => {}); // rejected when the test closes the page after `late`
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -21,9 +21,10 @@ export async function tempDir(name) {
 }
 
 /**
- * `npm pack` of wasm/pkg into `dir`; resolves to `{tarball, manifest}` (npm's
- * JSON report: files, sizes). A rebuild can replace wasm/pkg mid-pack, so a
- * failed pack is tried once more.
+ * `npm pack` of wasm/pkg into `dir`; resolves to `{tarball, report}` (npm's
+ * JSON report: sizes, files). A rebuild can replace wasm/pkg mid-pack, so a
+ * failed pack is tried once more. The path is absolute: npm reads
+ * `wasm/pkg` as a GitHub repository.
  */
 export async function pack(dir) {
   let report;

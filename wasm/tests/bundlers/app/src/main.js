@@ -43,7 +43,11 @@ async function drivers() {
   onPage.dispose();
 
   const worker = new Worker(new URL("continuity-engine/worker", import.meta.url), { type: "module" });
-  const inWorker = await WorkerDriver.create(worker, { bundle, seed: 7 });
+  // A worker script that fails to load says so only here, on the page.
+  const failed = new Promise((_, reject) => {
+    worker.addEventListener("error", (event) => reject(new Error(`the worker failed: ${event.message || "its script did not load"}`)));
+  });
+  const inWorker = await Promise.race([WorkerDriver.create(worker, { bundle, seed: 7 }), failed]);
   await inWorker.start();
   const status = await inWorker.status();
   inWorker.dispose({ terminate: true });
