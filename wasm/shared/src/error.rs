@@ -40,5 +40,5 @@ pub fn from_core(what: &str, error: &Error) -> JsValue {
 
 /// Diagnostics as a JavaScript array of plain objects.
 pub fn diagnostics_value(diagnostics: &[Diagnostic]) -> JsValue {
-    crate::to_js(&diagnostics)
+    crate::value::to_js(&diagnostics)
 }
