@@ -32,7 +32,7 @@ import { promisify } from "node:util";
 
 import { evaluate, launch, openPage } from "./support/browser.js";
 import { install, pack, repo, since, tempDir } from "./support/package.js";
-import { startServer } from "./support/server.js";
+import { startServer } from "../support/static-server.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const run = promisify(execFile);

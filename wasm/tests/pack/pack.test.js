@@ -26,7 +26,7 @@ import { promisify } from "node:util";
 
 import { evaluate, launch, openPage } from "../bundlers/support/browser.js";
 import { install, npm, pack, repo, since, tempDir } from "../bundlers/support/package.js";
-import { startServer } from "../bundlers/support/server.js";
+import { startServer } from "../support/static-server.js";
 
 const run = promisify(execFile);
 

@@ -1,8 +1,9 @@
-// A static HTTP server for the bundler and publish tests: folders served byte
-// for byte under URL prefixes, on 127.0.0.1 and an ephemeral port, with the
-// MIME types a browser insists on (`application/wasm` for streaming
-// compilation, a JavaScript type for module scripts and workers) and
-// `nosniff`, so a wrong type fails instead of being guessed.
+// The static HTTP server of the package's browser, bundler and publish
+// tests: folders served byte for byte (the scenario traces are compared
+// exactly) under URL prefixes, never cached, on 127.0.0.1 and an ephemeral
+// port, with the MIME types a browser insists on (`application/wasm` for
+// streaming compilation, a JavaScript type for module scripts and workers)
+// and `nosniff`, so a wrong type fails instead of being guessed.
 
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -15,6 +16,10 @@ const TYPES = {
   ".wasm": "application/wasm",
   ".json": "application/json; charset=utf-8",
   ".css": "text/css; charset=utf-8",
+  ".jsonl": "text/plain; charset=utf-8",
+  ".cfg": "text/plain; charset=utf-8",
+  ".ts": "text/plain; charset=utf-8",
+  ".md": "text/plain; charset=utf-8",
 };
 
 /**
