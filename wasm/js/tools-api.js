@@ -1,8 +1,8 @@
 // The tools entry's API (`continuity-engine/tools`): what only tools need,
 // on a second WebAssembly module loaded only when this entry is imported —
 // option exports (validate with files, parseCfg, resolveOptionFiles),
-// scenarios (simulate) and
-// the fleet (runFleet). The runtime entry never loads it.
+// scenarios (simulate) and the fleet (runFleet). The runtime entry never
+// loads it.
 
 import { bundleJson, call, toJson } from "./api.js";
 import { continuityError, describe, isContinuityError } from "./errors.js";

@@ -236,7 +236,7 @@ impl RawEngine {
 
     /// Takes the next output, packed in a number, so the hot path builds no
     /// JSON: 0 when there is none; else bits 0–3 the kind (1 to 13 in the
-    /// order of `Output`'s variants, or 15: read it with `outputJson`), bits
+    /// order of `Output`'s variants, or 15: read it whole with `output`), bits
     /// 4–11 the site (or `from`) index and 12–19 the `to` index (255: null;
     /// names from `siteName`), bits 20–23 the member or phase, bits 24–27
     /// the role or reason (0: null). A time field is read with `outputTime`.

@@ -10,13 +10,13 @@ use continuity_core::wire_enum;
 pub const STOPPED: i32 = -1;
 /// Returned by a method given a time that is not a count of milliseconds.
 pub const BAD_TIME: i32 = -2;
-/// Returned by a fast-path method given a service or member index out of range.
+/// Returned by a fast-path method given a site, service, member or input-type index out of range.
 pub const BAD_NAME: i32 = -3;
 /// `siteId` of a name that is not a site the engine knows.
 pub const NOT_A_SITE: u32 = u32::MAX;
 /// A site field of a packed output that is `null`.
 pub const NO_SITE: u32 = 0xff;
-/// The kind of a packed output that must be read as JSON (`outputJson`).
+/// The kind of a packed output that must be read whole (`output()`).
 pub const AS_JSON: u32 = 0xf;
 
 wire_enum! {

@@ -164,7 +164,7 @@ fn raw_codes() -> [(&'static str, String, &'static str); 6] {
         (
             "AS_JSON",
             format!("{AS_JSON:#x}"),
-            "The kind of a packed output that must be read with `outputJson`.",
+            "The kind of a packed output that must be read whole, with `output()`.",
         ),
     ]
 }
