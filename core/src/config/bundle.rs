@@ -88,13 +88,17 @@ impl Bundle {
 
     /// Whether any object still names an `options_file` to be resolved.
     pub fn has_option_files(&self) -> bool {
-        objects(self).any(|object| object.options_file.is_some())
+        objects(self)
+            .iter()
+            .any(|object| object.options_file.is_some())
     }
 
     /// The first object that still names an `options_file`, as messages
     /// name it (`person agent1`), with the file as written.
     pub fn first_option_file(&self) -> Option<(String, &str)> {
-        objects(self).find_map(|object| Some((object.describe(), object.options_file?)))
+        objects(self)
+            .into_iter()
+            .find_map(|object| Some((object.describe(), object.options_file?)))
     }
 
     /// Whether this bundle holds only the local bootstrap configuration.

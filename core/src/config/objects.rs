@@ -80,39 +80,77 @@ impl ObjectMut<'_> {
 }
 
 /// Every object of `bundle` that carries options, in bundle order.
-pub(crate) fn objects(bundle: &Bundle) -> impl Iterator<Item = Object<'_>> {
-    let hierarchy = [
-        (ObjectKind::Application, bundle.application.as_ref()),
-        (ObjectKind::Tenant, bundle.tenant.as_ref()),
-    ]
-    .into_iter()
-    .chain(
-        bundle
-            .agent_groups
-            .iter()
-            .map(|o| (ObjectKind::AgentGroup, Some(o))),
-    )
-    .chain([(ObjectKind::Person, bundle.person.as_ref())])
-    .filter_map(|(kind, o)| Some((kind, o?)))
-    .map(|(kind, o)| Object {
+///
+/// A list rather than a chain of iterators: the chain's `next` was compiled
+/// into every loop over it (0.4 KB gzip of the runtime module a desktop
+/// downloads).
+pub(crate) fn objects(bundle: &Bundle) -> Vec<Object<'_>> {
+    let mut all = Vec::with_capacity(
+        3 + bundle.agent_groups.len() + bundle.servers.len() + bundle.desktop_applications.len(),
+    );
+    if let Some(o) = &bundle.application {
+        all.push(object(
+            ObjectKind::Application,
+            &o.name,
+            &o.options,
+            &o.options_file,
+        ));
+    }
+    if let Some(o) = &bundle.tenant {
+        all.push(object(
+            ObjectKind::Tenant,
+            &o.name,
+            &o.options,
+            &o.options_file,
+        ));
+    }
+    for o in &bundle.agent_groups {
+        all.push(object(
+            ObjectKind::AgentGroup,
+            &o.name,
+            &o.options,
+            &o.options_file,
+        ));
+    }
+    if let Some(o) = &bundle.person {
+        all.push(object(
+            ObjectKind::Person,
+            &o.name,
+            &o.options,
+            &o.options_file,
+        ));
+    }
+    for o in &bundle.servers {
+        all.push(object(
+            ObjectKind::ServerApplication,
+            &o.name,
+            &o.options,
+            &o.options_file,
+        ));
+    }
+    for o in &bundle.desktop_applications {
+        all.push(object(
+            ObjectKind::DesktopApplication,
+            &o.name,
+            &o.options,
+            &o.options_file,
+        ));
+    }
+    all
+}
+
+fn object<'b>(
+    kind: ObjectKind,
+    name: &'b str,
+    options: &'b Options,
+    options_file: &'b Option<String>,
+) -> Object<'b> {
+    Object {
         kind,
-        name: &o.name,
-        options: &o.options,
-        options_file: o.options_file.as_deref(),
-    });
-    let servers = bundle.servers.iter().map(|o| Object {
-        kind: ObjectKind::ServerApplication,
-        name: &o.name,
-        options: &o.options,
-        options_file: o.options_file.as_deref(),
-    });
-    let desktops = bundle.desktop_applications.iter().map(|o| Object {
-        kind: ObjectKind::DesktopApplication,
-        name: &o.name,
-        options: &o.options,
-        options_file: o.options_file.as_deref(),
-    });
-    hierarchy.chain(servers).chain(desktops)
+        name,
+        options,
+        options_file: options_file.as_deref(),
+    }
 }
 
 /// Every object of `bundle` that carries options, in bundle order, to change.
@@ -187,9 +225,9 @@ mod tests {
             "server application SIPS_A",
             "desktop application AIL_A",
         ];
-        let walked: Vec<String> = objects(&bundle).map(|o| o.describe()).collect();
+        let walked: Vec<String> = objects(&bundle).iter().map(|o| o.describe()).collect();
         assert_eq!(walked, expected);
-        let files: Vec<Option<&str>> = objects(&bundle).map(|o| o.options_file).collect();
+        let files: Vec<Option<&str>> = objects(&bundle).iter().map(|o| o.options_file).collect();
         assert_eq!(files[3], Some("g2.cfg"));
         let walked: Vec<String> = objects_mut(&mut bundle).map(|o| o.describe()).collect();
         assert_eq!(walked, expected);
