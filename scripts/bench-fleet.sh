@@ -69,8 +69,8 @@ native() {
     awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }'
 }
 
-# median FILE COLUMN
-median() { awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }'; }
+# median FILE COLUMN [DECIMALS]: the median of a column (3 decimals unless given).
+median() { awk -v c="$2" '{ print $c }' "$1" | sort -g | awk -v d="${3:-3}" '{ v[NR] = $1 } END { printf "%.*f", d, v[int((NR + 1) / 2)] }'; }
 # turn_ratios A B COLUMN: each turn's A ÷ B, one per line, sorted.
 turn_ratios() { paste -d' ' "$1" "$2" | awk -v c="$3" '{ printf "%.2f\n", $c / $(c + 2) }' | sort -g; }
 verdict() { awk -v r="$1" 'BEGIN { print (r <= 1.5) ? "met" : "**not met**" }'; }
@@ -94,10 +94,10 @@ workload() {
   local wall cpu
   turn_ratios "$w/t-wasm" "$w/t-1" 1 >"$w/r-wall"
   turn_ratios "$w/t-wasm" "$w/t-1" 2 >"$w/r-cpu"
-  wall=$(median "$w/r-wall" 1) cpu=$(median "$w/r-cpu" 1)
+  wall=$(median "$w/r-wall" 1 2) cpu=$(median "$w/r-cpu" 1 2)
   rows+=("| $name | native, $cores threads | $(median "$w/t-all" 1) | $(median "$w/t-all" 2) | |")
   rows+=("| $name | native, 1 thread | $(median "$w/t-1" 1) | $(median "$w/t-1" 2) | |")
-  rows+=("| $name | WebAssembly (Node $(node --version)), 1 thread | $(median "$w/t-wasm" 1) | $(median "$w/t-wasm" 2) | **${wall%?}** ($(verdict "$wall"); turns $(head -1 "$w/r-wall")–$(tail -1 "$w/r-wall")); CPU ${cpu%?} |")
+  rows+=("| $name | WebAssembly (Node $(node --version)), 1 thread | $(median "$w/t-wasm" 1) | $(median "$w/t-wasm" 2) | **$wall** ($(verdict "$wall"); turns $(head -1 "$w/r-wall")–$(tail -1 "$w/r-wall")); CPU $cpu |")
 }
 
 rows=()

@@ -1,7 +1,7 @@
 //! Errors thrown to JavaScript: real `Error` objects named `ContinuityError`
 //! with a stable `code` (and the `diagnostics` of an invalid bundle).
 
-use continuity_core::{Diagnostic, Error};
+use continuity_core::Error;
 use wasm_bindgen::JsValue;
 
 pub use crate::codes::ErrorCode;
@@ -32,13 +32,8 @@ pub fn from_core(what: &str, error: &Error) -> JsValue {
         let _ = js_sys::Reflect::set(
             &value,
             &"diagnostics".into(),
-            &diagnostics_value(diagnostics),
+            &crate::value::to_js(diagnostics),
         );
     }
     value
-}
-
-/// Diagnostics as a JavaScript array of plain objects.
-pub fn diagnostics_value(diagnostics: &[Diagnostic]) -> JsValue {
-    crate::value::to_js(&diagnostics)
 }

@@ -15,7 +15,8 @@ pub mod scenario;
 
 use continuity_core::{Bundle, Error};
 use continuity_fleet::{Fleet, FleetConfig, FleetError, Tally, plan_capacity, svg};
-use continuity_wasm_shared::error::{ErrorCode, diagnostics_value, js_error};
+use continuity_wasm_shared::error::{ErrorCode, js_error};
+use continuity_wasm_shared::to_js;
 use wasm_bindgen::prelude::*;
 
 /// Desktops simulated between two progress reports.
@@ -26,11 +27,7 @@ fn fleet_error(error: &FleetError) -> JsValue {
     match error {
         FleetError::Invalid { diagnostics } => {
             let value = js_error(ErrorCode::InvalidBundle, &error.to_string());
-            let _ = js_sys::Reflect::set(
-                &value,
-                &"diagnostics".into(),
-                &diagnostics_value(diagnostics),
-            );
+            let _ = js_sys::Reflect::set(&value, &"diagnostics".into(), &to_js(diagnostics));
             value
         }
         _ => js_error(ErrorCode::InvalidOptions, &error.to_string()),
