@@ -167,6 +167,8 @@ describe("the live mode", () => {
     const reached = await until(async () => registeredAt("SiteB"), 2 * CAP + T + SLACK + 5000, "the agent registers at SiteB");
     assert.ok(reached <= 2 * CAP + T + SLACK, `registered at SiteB ${reached} ms after it returned (bound 2 × cap + T = ${2 * CAP + T} ms)`);
     await page.waitForFunction(() => document.getElementById("banner").dataset.phase === "active" && /on SiteB/.test(document.getElementById("banner-site").textContent));
+    // The page polls the registrars: shot once it shows what SiteB's says (Site A is down).
+    await page.waitForFunction(() => [...document.querySelectorAll("[data-server]")].some((says) => says.textContent.startsWith("agent registered")));
     await screenshot(page, "live-4-site-b-reached");
 
     await page.click("#restore-SiteA");
