@@ -7,9 +7,10 @@
 //! gzip with this reader): reading the bundle with `serde_json` and the
 //! derived `Deserialize` instead makes it 80.4 KB (+27.1 KB); taking the
 //! bundle as a JavaScript object through `serde-wasm-bindgen` and the same
-//! derive, 67.5 KB (+14.2 KB). This reader pays for itself; writing JSON
-//! (natively) and JavaScript values (in the package) still goes through
-//! serde.
+//! derive, 67.5 KB (+14.2 KB). This reader pays for itself. Writing goes
+//! through serde's `Serialize`: to JSON text with `serde_json` natively, and
+//! in the package with a small writer of its own (`continuity-wasm-shared`'s
+//! `json_text`).
 
 use std::borrow::Cow;
 

@@ -6,6 +6,7 @@
 
 pub mod codes;
 pub mod error;
+pub mod json_text;
 mod value;
 
 pub use value::to_js;
