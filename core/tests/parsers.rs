@@ -11,8 +11,6 @@
 //! [`DEFAULT_CASES`] per property; a failing case is shrunk, printed and
 //! saved in `parsers.proptest-regressions` beside this file.
 
-use std::collections::BTreeMap;
-
 use continuity_core::Error;
 use continuity_core::config::{Bundle, OptionValue, Options, parse_cfg};
 #[path = "common/mod.rs"]
@@ -57,7 +55,12 @@ fn exportable_options() -> impl Strategy<Value = Options> {
     let name = "[a-z][a-z0-9.-]{0,12}";
     let value = "([!-~]([ -~]{0,14}[!-~])?)?";
     let section = prop::collection::btree_map(name, value.prop_map(OptionValue), 0..5);
-    prop::collection::btree_map(name, section, 0..4)
+    prop::collection::btree_map(name, section, 0..4).prop_map(|sections| {
+        sections
+            .into_iter()
+            .map(|(name, section)| (name, section.into_iter().collect()))
+            .collect()
+    })
 }
 
 /// `options` written as an export, with the given line end and padding.
@@ -134,7 +137,7 @@ proptest! {
         ).unwrap();
         if inline {
             let person = bundle.person.as_mut().unwrap();
-            person.options.insert("s".into(), BTreeMap::from([("k".into(), OptionValue::from("v"))]));
+            person.options.insert("s".into(), [("k".into(), OptionValue::from("v"))].into_iter().collect());
         }
         match bundle.resolve_option_files(|_| Ok::<_, String>(text.clone())) {
             Ok(_) => prop_assert!(!bundle.has_option_files()),
@@ -947,8 +950,7 @@ mod option_values {
                 _ => &mut bundle.application.as_mut().unwrap().options,
             };
             options
-                .entry(WORKSPACE_SECTION.into())
-                .or_default()
+                .get_or_insert_default(WORKSPACE_SECTION.into())
                 .insert(option.into(), OptionValue(value.clone()));
 
             let result = validate(&bundle);

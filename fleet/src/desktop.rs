@@ -197,8 +197,7 @@ fn override_spreads(bundle: &mut Bundle, dialect: Dialect, config: &FleetConfig)
         if let Some(ms) = spread {
             person
                 .options
-                .entry(section.to_owned())
-                .or_default()
+                .get_or_insert_default(section.to_owned())
                 .insert(
                     option.to_owned(),
                     continuity_core::config::OptionValue((ms / 1000).to_string()),

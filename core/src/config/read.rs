@@ -6,12 +6,11 @@
 //! may add fields) and `null` counts as an absent optional field; option
 //! values may be strings, numbers or booleans, numbers kept as written.
 
-use std::collections::BTreeMap;
-
 use super::schema::{
     ApplicationRef, BUNDLE_VERSION, Bundle, ConfigObject, ConfigServerPair, Connection,
     DesktopApplication, Local, LocalSite, OptionValue, Options, Place, ServerApplication, Version,
 };
+use super::sorted::SortedMap;
 use crate::error::Error;
 use crate::json::{Doc, Kind, Value};
 use crate::types::Service;
@@ -134,7 +133,7 @@ fn options(doc: &Doc<'_>, value: &Value<'_>) -> Result<Options, Error> {
     let mut options = Options::new();
     for (section, values) in sections.members() {
         let values = doc.object(values, "a section's options (a map)")?;
-        let mut read = BTreeMap::new();
+        let mut read = SortedMap::new();
         for (name, value) in values.members() {
             read.insert(name.as_ref().to_owned(), option_value(doc, value)?);
         }

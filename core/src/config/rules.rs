@@ -13,7 +13,7 @@ use super::resolved::{Dialect, ResolvedPolicy};
 use super::schema::{
     Bundle, ConfigObject, DesktopApplication, Options, ServerApplication, split_host_port,
 };
-use super::sorted;
+use super::sorted::{self, SortedMap};
 use super::suggest::nearest;
 use super::topology::{primary_of, server_sites, site_of_server};
 use crate::types::Service;
@@ -55,7 +55,7 @@ fn site_services(bundle: &Bundle, policy: &ResolvedPolicy, diagnostics: &mut Vec
         .into_iter()
         .flatten()
     {
-        let present = sorted::get(&sites, &**site);
+        let present = sites.get(&**site);
         for kind in Service::ALL {
             if present.is_some_and(|types| types.contains(&kind)) {
                 continue;
@@ -110,13 +110,13 @@ fn sip_pairs(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
         }
     }
     // Peer-pair name -> its pairs, in name order.
-    let mut by_name: sorted::Map<String, Vec<&ServerApplication>> = Vec::new();
+    let mut by_name: SortedMap<String, Vec<&ServerApplication>> = SortedMap::new();
     for pair in &pairs {
         let name = name_of(pair).unwrap_or_else(|| "default".to_owned());
         if pairs.len() > 2 && name_of(pair).is_none() {
             continue;
         }
-        sorted::entry(&mut by_name, name).push(pair);
+        by_name.get_or_insert_default(name).push(pair);
     }
     for (name, members) in by_name {
         let listed: Vec<String> = members.iter().map(|p| format!("`{}`", p.name)).collect();
@@ -216,7 +216,7 @@ fn local(bundle: &Bundle, policy: &ResolvedPolicy, diagnostics: &mut Vec<Diagnos
 fn places(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
     // place name -> site -> its DNs (sorted), for places that name a site;
     // sorted maps (see `sorted`).
-    let mut by_name: sorted::Map<&str, sorted::Map<&str, Vec<&str>>> = Vec::new();
+    let mut by_name: SortedMap<&str, SortedMap<&str, Vec<&str>>> = SortedMap::new();
     // Every site a place is at, and every local site: a place must exist at each.
     let mut sites: Vec<&str> = Vec::new();
     for site in &bundle.local.sites {
@@ -246,17 +246,19 @@ fn places(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
             sorted::insert_dup(&mut dns, dn.as_str());
         }
         // A place named twice at one site: the last one counts.
-        *sorted::entry(sorted::entry(&mut by_name, place.name.as_str()), site) = dns;
+        by_name
+            .get_or_insert_default(place.name.as_str())
+            .insert(site, dns);
     }
     if by_name.is_empty() {
         return;
     }
     for (name, at) in by_name {
-        let identical = at.windows(2).all(|pair| pair[0].1 == pair[1].1);
+        let identical = at.as_slice().windows(2).all(|pair| pair[0].1 == pair[1].1);
         if at.len() == sites.len() && identical {
             continue;
         }
-        let describe = |site: &str| match sorted::get(&at, site) {
+        let describe = |site: &str| match at.get(site) {
             None => format!("`{site}` has no such place"),
             Some(dns) if dns.is_empty() => format!("`{site}` has it with no DN"),
             Some(dns) => format!("`{site}` has DN {}", dns.join(", ")),
@@ -377,14 +379,15 @@ fn sip_endpoint(hierarchy: &Hierarchy<'_>, auto_restore: bool, diagnostics: &mut
 fn group_conflicts(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
     let groups = groups_by_precedence(bundle);
     // (section, option) -> every group's setting, in precedence order.
-    let mut seen: sorted::Map<(&str, &str), Vec<(&ConfigObject, &str)>> = Vec::new();
+    let mut seen: SortedMap<(&str, &str), Vec<(&ConfigObject, &str)>> = SortedMap::new();
     for group in &groups {
         for section in [WORKSPACE_SECTION, AGENT_DESKTOP_SECTION] {
             let Some(values) = group.options.get(section) else {
                 continue;
             };
             for (option, value) in values {
-                sorted::entry(&mut seen, (section, option.as_str())).push((group, value.as_str()));
+                seen.get_or_insert_default((section, option.as_str()))
+                    .push((group, value.as_str()));
             }
         }
     }

@@ -3,12 +3,12 @@
 //! Reading it is [`Bundle::from_json`] / `Bundle::from_toml` (with the `toml` feature; one reader,
 //! `read.rs`); what else a bundle does is in `bundle.rs`.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
+use super::sorted::SortedMap;
 use crate::types::{Member, Service};
 
 /// The bundle schema version this build reads.
@@ -130,7 +130,7 @@ pub struct ApplicationRef {
 }
 
 /// Option sections: section name to option name to value.
-pub type Options = BTreeMap<String, BTreeMap<String, OptionValue>>;
+pub type Options = SortedMap<String, SortedMap<String, OptionValue>>;
 
 /// A configuration object that carries options: application, tenant, agent group, person.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -138,7 +138,7 @@ pub struct ConfigObject {
     /// The object's name.
     pub name: String,
     /// Its options, by section.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     pub options: Options,
     /// A Genesys Administrator option export to read the options from instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,7 +158,7 @@ pub struct ServerApplication {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<String>,
     /// Its options, by section.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     pub options: Options,
     /// A Genesys Administrator option export to read the options from instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,7 +182,7 @@ pub struct DesktopApplication {
     /// The application's name.
     pub name: String,
     /// Its options, by section.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     pub options: Options,
     /// A Genesys Administrator option export to read the options from instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -303,6 +303,8 @@ pub fn split_host_port(address: &str) -> Option<(&str, u16)> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     #[test]

@@ -8,7 +8,7 @@
 
 use super::options::{SITE, WORKSPACE_SECTION};
 use super::schema::{Bundle, ServerApplication};
-use super::sorted;
+use super::sorted::{self, SortedMap};
 use crate::types::Service;
 
 /// The site of a server application in the Workspace dialect: its own
@@ -30,11 +30,11 @@ pub fn primary_of<'a>(
 
 /// The site names carried by server applications, in name order, with the
 /// services at each (in `Service` order); a backup inherits its primary's site.
-pub(crate) fn server_sites(bundle: &Bundle) -> sorted::Map<String, Vec<Service>> {
-    let mut sites: sorted::Map<String, Vec<Service>> = Vec::new();
+pub(crate) fn server_sites(bundle: &Bundle) -> SortedMap<String, Vec<Service>> {
+    let mut sites = SortedMap::new();
     for server in &bundle.servers {
         if let Some(site) = site_of_server(bundle, server) {
-            sorted::insert(sorted::entry(&mut sites, site), server.kind);
+            sorted::insert(sites.get_or_insert_default(site), server.kind);
         }
     }
     sites

@@ -66,7 +66,7 @@ fn backup_inherits_its_primarys_site() {
     let names: Vec<&str> = sites.iter().map(|(site, _)| site.as_str()).collect();
     assert_eq!(names, ["SiteA", "SiteB"]);
     assert_eq!(
-        sites[0].1,
+        sites["SiteA"],
         Service::ALL,
         "SIP, Stat and Configuration Servers"
     );
