@@ -22,6 +22,9 @@ python3 scripts/check-module-cycles.py core/src native/src capi/src wasm/src was
 say "C ABI (generated header, C and C++ examples, the scenario corpus through C)"
 bash scripts/test-capi.sh
 
+say "C# binding (Mono: typed API, bad input, driver on a fake clock, the scenario corpus through C#)"
+bash scripts/test-dotnet.sh
+
 say "tests (unit, scenario corpus, property tests, doc tests)"
 cargo test --workspace --locked --exclude continuity-capi
 
