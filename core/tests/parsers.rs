@@ -950,7 +950,8 @@ mod option_values {
                 _ => &mut bundle.application.as_mut().unwrap().options,
             };
             options
-                .get_or_insert_default(WORKSPACE_SECTION.into())
+                .entry(WORKSPACE_SECTION.into())
+                .or_default()
                 .insert(option.into(), OptionValue(value.clone()));
 
             let result = validate(&bundle);

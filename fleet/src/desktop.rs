@@ -197,7 +197,8 @@ fn override_spreads(bundle: &mut Bundle, dialect: Dialect, config: &FleetConfig)
         if let Some(ms) = spread {
             person
                 .options
-                .get_or_insert_default(section.to_owned())
+                .entry(section.to_owned())
+                .or_default()
                 .insert(
                     option.to_owned(),
                     continuity_core::config::OptionValue((ms / 1000).to_string()),

@@ -97,7 +97,7 @@ pub fn parse_cfg(text: &str) -> Result<ParsedOptions, Error> {
         }
         if line.starts_with('[') {
             let name = section_name(line).map_err(|message| parse_error(number, message))?;
-            parsed.options.get_or_insert_default(name.to_owned());
+            parsed.options.entry(name.to_owned()).or_default();
             section = Some(name.to_owned());
             continue;
         }
@@ -129,7 +129,7 @@ pub fn parse_cfg(text: &str) -> Result<ParsedOptions, Error> {
                 ),
             ));
         };
-        let options = parsed.options.get_or_insert_default(section.clone());
+        let options = parsed.options.entry(section.clone()).or_default();
         options.insert(key.to_owned(), OptionValue(value.to_owned()));
         match set_on.entry((section.clone(), key.to_owned())) {
             Entry::Vacant(entry) => {

@@ -49,6 +49,6 @@ pub use schema::{
     DesktopApplication, Local, LocalSite, MAX_BUNDLE_BYTES, OptionValue, Options, Place,
     ServerApplication, Version, split_host_port,
 };
-pub use sorted::SortedMap;
+pub use sorted::{SortedMap, SortedMapEntry};
 pub use topology::{primary_of, site_of_server};
 pub use validate::{Validated, validate};

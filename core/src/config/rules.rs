@@ -116,7 +116,7 @@ fn sip_pairs(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
         if pairs.len() > 2 && name_of(pair).is_none() {
             continue;
         }
-        by_name.get_or_insert_default(name).push(pair);
+        by_name.entry(name).or_default().push(pair);
     }
     for (name, members) in by_name {
         let listed: Vec<String> = members.iter().map(|p| format!("`{}`", p.name)).collect();
@@ -247,7 +247,8 @@ fn places(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
         }
         // A place named twice at one site: the last one counts.
         by_name
-            .get_or_insert_default(place.name.as_str())
+            .entry(place.name.as_str())
+            .or_default()
             .insert(site, dns);
     }
     if by_name.is_empty() {
@@ -386,7 +387,8 @@ fn group_conflicts(bundle: &Bundle, diagnostics: &mut Vec<Diagnostic>) {
                 continue;
             };
             for (option, value) in values {
-                seen.get_or_insert_default((section, option.as_str()))
+                seen.entry((section, option.as_str()))
+                    .or_default()
                     .push((group, value.as_str()));
             }
         }

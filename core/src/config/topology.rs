@@ -34,7 +34,7 @@ pub(crate) fn server_sites(bundle: &Bundle) -> SortedMap<String, Vec<Service>> {
     let mut sites = SortedMap::new();
     for server in &bundle.servers {
         if let Some(site) = site_of_server(bundle, server) {
-            sorted::insert(sites.get_or_insert_default(site), server.kind);
+            sorted::insert(sites.entry(site).or_default(), server.kind);
         }
     }
     sites
