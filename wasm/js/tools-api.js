@@ -107,7 +107,7 @@ export function makeTools(raw, ready) {
     const { files } = fileOptions(opts, "validate()");
     const text = bundleJson(bundle);
     const lists = fileLists(files);
-    return JSON.parse(call(() => raw.validate(text, ...lists)));
+    return call(() => raw.validate(text, ...lists));
   }
 
   function parseCfg(text) {
@@ -115,14 +115,14 @@ export function makeTools(raw, ready) {
     if (typeof text !== "string") {
       throw continuityError("invalid-cfg", `parseCfg takes the text of an option export (a string); got ${describe(text)}`);
     }
-    return JSON.parse(call(() => raw.parseCfg(text)));
+    return call(() => raw.parseCfg(text));
   }
 
   function resolveOptionFiles(bundle, files) {
     checkReady();
     const text = bundleJson(bundle);
     const lists = fileLists(files);
-    return JSON.parse(call(() => raw.resolveOptionFiles(text, ...lists)));
+    return call(() => raw.resolveOptionFiles(text, ...lists));
   }
 
   function simulate(scenario, opts = undefined) {

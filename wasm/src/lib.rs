@@ -6,12 +6,14 @@
 //!
 //! The exports here are called by the package's JavaScript (`js/api.js`),
 //! which checks argument types, maps names to small integers for the hot
-//! path, and turns the JSON this layer returns into objects. Desktop code
-//! imports the package, never this layer.
+//! path, and builds outputs from the numbers they are packed in. Desktop
+//! code imports the package, never this layer.
 //!
-//! Everything crosses the boundary as numbers, strings or JSON text read by
-//! the same code the native build uses, so the two builds produce the same
-//! bytes for the same inputs. Nothing reachable from JavaScript panics: a
+//! Inputs cross the boundary as numbers, strings or JSON text read by the
+//! same code the native build uses, so the two builds produce the same
+//! bytes for the same inputs; values going out (status, reports, the rare
+//! output that does not pack) are written as JSON text by the engine's
+//! serde code and parsed by `JSON.parse` ([`continuity_wasm_shared::to_js`]). Nothing reachable from JavaScript panics: a
 //! malformed value is a thrown `Error` (see [`continuity_wasm_shared::error`])
 //! and the engine stays as it was. A panic hook writing to `console.error`
 //! is installed only as a last resort for bugs.

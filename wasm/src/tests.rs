@@ -1,7 +1,8 @@
 //! The raw layer, tested where it runs: in Node and in headless Chromium
 //! (`wasm-bindgen-test`; scripts/test-wasm.sh runs both).
 
-use wasm_bindgen::{JsCast, JsValue};
+use continuity_wasm_shared::error::code_and_message;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::config::validate;
@@ -37,19 +38,10 @@ fn take_outputs(engine: &mut RawEngine) -> String {
     format!("[{}]", outputs.join(","))
 }
 
-/// The `code` and `message` of a thrown value, checking it is an `Error`.
+/// The `code` and `message` of a thrown value, checking it is a `ContinuityError`.
 fn error_parts(value: &JsValue) -> (String, String) {
-    assert!(
-        value.is_instance_of::<js_sys::Error>(),
-        "not an Error: {value:?}"
-    );
-    let error = js_sys::Error::from(value.clone());
-    assert_eq!(String::from(error.name()), "ContinuityError");
-    let code = js_sys::Reflect::get(value, &"code".into())
-        .ok()
-        .and_then(|code| code.as_string())
-        .unwrap_or_default();
-    (code, String::from(error.message()))
+    code_and_message(value)
+        .unwrap_or_else(|| panic!("not a ContinuityError with a code: {value:?}"))
 }
 
 #[wasm_bindgen_test]

@@ -15,6 +15,20 @@ pub fn js_error(code: ErrorCode, message: &str) -> JsValue {
     error.into()
 }
 
+/// The `code` and `message` of `value` when it is an error [`js_error`]
+/// made (an `Error` named `ContinuityError`); `None` for anything else.
+pub fn code_and_message(value: &JsValue) -> Option<(String, String)> {
+    use wasm_bindgen::JsCast;
+    let error = value.dyn_ref::<js_sys::Error>()?;
+    if error.name() != "ContinuityError" {
+        return None;
+    }
+    let code = js_sys::Reflect::get(value, &"code".into())
+        .ok()?
+        .as_string()?;
+    Some((code, String::from(error.message())))
+}
+
 /// The JavaScript error for a core [`Error`]; `what` names the value that was
 /// read (`bundle`, `scenario`, …) for parse errors.
 pub fn from_core(what: &str, error: &Error) -> JsValue {

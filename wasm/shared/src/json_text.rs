@@ -133,8 +133,9 @@ impl Compound<'_> {
         value.serialize(&mut *self.writer)
     }
 
-    fn close(self, bracket: char) {
-        self.writer.0.push(bracket);
+    fn close(self, end: &str) -> Result<(), Unsupported> {
+        self.writer.0.push_str(end);
+        Ok(())
     }
 }
 
@@ -281,41 +282,46 @@ impl<'w> ser::Serializer for &'w mut Writer {
     }
 }
 
-/// The list-like compounds: elements, then `]`.
-macro_rules! list {
-    ($($kind:ident :: $method:ident),*) => {$(
-        impl ser::$kind for Compound<'_> {
+/// The compounds whose members are elements, and those whose members are
+/// named fields, each with the text that ends it (a variant's also ends
+/// the object around it).
+macro_rules! compound {
+    ($($kind:ident :: $method:ident => $end:literal),* ; $($named:ident => $named_end:literal),*) => {
+        $(impl ser::$kind for Compound<'_> {
             type Ok = ();
             type Error = Unsupported;
             fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
                 self.element(value)
             }
             fn end(self) -> Result<(), Unsupported> {
-                self.close(']');
-                Ok(())
+                self.close($end)
             }
-        }
-    )*};
+        })*
+        $(impl ser::$named for Compound<'_> {
+            type Ok = ();
+            type Error = Unsupported;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Unsupported> {
+                self.field(key, value)
+            }
+            fn end(self) -> Result<(), Unsupported> {
+                self.close($named_end)
+            }
+        })*
+    };
 }
 
-list!(
-    SerializeSeq::serialize_element,
-    SerializeTuple::serialize_element,
-    SerializeTupleStruct::serialize_field
+compound!(
+    SerializeSeq::serialize_element => "]",
+    SerializeTuple::serialize_element => "]",
+    SerializeTupleStruct::serialize_field => "]",
+    SerializeTupleVariant::serialize_field => "]}";
+    SerializeStruct => "}",
+    SerializeStructVariant => "}}"
 );
-
-impl ser::SerializeTupleVariant for Compound<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        // The list, then the variant's object around it.
-        self.writer.0.push_str("]}");
-        Ok(())
-    }
-}
 
 impl ser::SerializeMap for Compound<'_> {
     type Ok = ();
@@ -336,40 +342,7 @@ impl ser::SerializeMap for Compound<'_> {
         value.serialize(&mut *self.writer)
     }
     fn end(self) -> Result<(), Unsupported> {
-        self.close('}');
-        Ok(())
-    }
-}
-
-impl ser::SerializeStruct for Compound<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Unsupported> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        self.close('}');
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for Compound<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Unsupported> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        self.writer.0.push_str("}}");
-        Ok(())
+        self.close("}")
     }
 }
 

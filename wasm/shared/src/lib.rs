@@ -12,10 +12,9 @@ mod value;
 pub use value::to_js;
 
 use continuity_core::Bundle;
-use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use crate::error::{ErrorCode, from_core, js_error};
+use crate::error::from_core;
 
 /// Parses bundle JSON.
 ///
@@ -24,14 +23,4 @@ use crate::error::{ErrorCode, from_core, js_error};
 /// A `ContinuityError`: `parse` with the line and column, `too-large`.
 pub fn bundle_from_json(text: &str) -> Result<Bundle, JsValue> {
     Bundle::from_json(text).map_err(|e| from_core("bundle", &e))
-}
-
-/// Serializes a value this package built (strings, numbers, lists) as JSON.
-///
-/// # Errors
-///
-/// A `ContinuityError` with code `error` if serialization fails, which
-/// values built by this package never do.
-pub fn to_json(value: &impl Serialize) -> Result<String, JsValue> {
-    serde_json::to_string(value).map_err(|err| js_error(ErrorCode::Error, &err.to_string()))
 }

@@ -5,14 +5,14 @@
 use continuity_core::config::{Options, Report, parse_cfg};
 use continuity_core::{Bundle, Diagnostic};
 use continuity_wasm_shared::error::{ErrorCode, from_core, js_error};
-use continuity_wasm_shared::{bundle_from_json, to_json};
+use continuity_wasm_shared::{bundle_from_json, to_js};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Validates bundle JSON as `continuity validate` does, reading the option
 /// exports it names (`paths` and `texts`, by the path written in the
 /// bundle): the runtime's report, with the exports' warnings. Returns the
-/// report as JSON: `bootstrap`, `diagnostics`, `errors`, `policy`, `valid`,
+/// report: `bootstrap`, `diagnostics`, `errors`, `policy`, `valid`,
 /// `warnings`.
 ///
 /// # Errors
@@ -20,35 +20,35 @@ use wasm_bindgen::prelude::*;
 /// A `ContinuityError` when the bundle is not well-formed or an option export
 /// cannot be read; a bundle that is merely invalid is a report, not an error.
 #[wasm_bindgen]
-pub fn validate(bundle: &str, paths: Vec<String>, texts: Vec<String>) -> Result<String, JsValue> {
+pub fn validate(bundle: &str, paths: Vec<String>, texts: Vec<String>) -> Result<JsValue, JsValue> {
     let mut bundle = bundle_from_json(bundle)?;
     let warnings = read_files(&mut bundle, &Files::new(paths, texts)?)?;
-    to_json(&Report::new(&bundle, warnings))
+    Ok(to_js(&Report::new(&bundle, warnings)))
 }
 
-/// Parses a Genesys Administrator option export; returns JSON
+/// Parses a Genesys Administrator option export; returns
 /// `{options, warnings}`.
 ///
 /// # Errors
 ///
 /// A `ContinuityError` (`parse` with the line, or `too-large`).
 #[wasm_bindgen(js_name = parseCfg)]
-pub fn parse_cfg_text(text: &str) -> Result<String, JsValue> {
+pub fn parse_cfg_text(text: &str) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Parsed<'a> {
         options: &'a Options,
         warnings: &'a [Diagnostic],
     }
     let parsed = parse_cfg(text).map_err(|e| from_core("option export", &e))?;
-    to_json(&Parsed {
+    Ok(to_js(&Parsed {
         options: &parsed.options,
         warnings: &parsed.warnings,
-    })
+    }))
 }
 
 /// Replaces every `options_file` of bundle JSON with the options of the
 /// matching text (`paths` and `texts`, by the path written in the bundle);
-/// returns `{bundle, warnings}` as JSON.
+/// returns `{bundle, warnings}`.
 ///
 /// # Errors
 ///
@@ -59,7 +59,7 @@ pub fn resolve_option_files(
     bundle: &str,
     paths: Vec<String>,
     texts: Vec<String>,
-) -> Result<String, JsValue> {
+) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Resolved<'a> {
         bundle: &'a Bundle,
@@ -67,10 +67,10 @@ pub fn resolve_option_files(
     }
     let mut bundle = bundle_from_json(bundle)?;
     let warnings = read_files(&mut bundle, &Files::new(paths, texts)?)?;
-    to_json(&Resolved {
+    Ok(to_js(&Resolved {
         bundle: &bundle,
         warnings: &warnings,
-    })
+    }))
 }
 
 /// The texts of the files a bundle or scenario names, by path.

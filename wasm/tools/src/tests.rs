@@ -1,7 +1,8 @@
 //! The tools module's raw layer, tested where it runs: in Node and in
 //! headless Chromium (`wasm-bindgen-test`; scripts/test-wasm.sh runs both).
 
-use wasm_bindgen::{JsCast, JsValue};
+use continuity_wasm_shared::error::code_and_message;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::config::{parse_cfg_text, resolve_option_files, validate};
@@ -14,19 +15,17 @@ const OUTAGE: &str = include_str!("../../../tests/scenarios/site-a-outage-past-t
 const OUTAGE_TRACE: &str =
     include_str!("../../../tests/scenarios/site-a-outage-past-timeout.trace.jsonl");
 
-/// The `code` and `message` of a thrown value, checking it is an `Error`.
+/// A value the module returned, as JSON text.
+fn json(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value)
+        .map(String::from)
+        .expect("a plain value")
+}
+
+/// The `code` and `message` of a thrown value, checking it is a `ContinuityError`.
 fn error_parts(value: &JsValue) -> (String, String) {
-    assert!(
-        value.is_instance_of::<js_sys::Error>(),
-        "not an Error: {value:?}"
-    );
-    let error = js_sys::Error::from(value.clone());
-    assert_eq!(String::from(error.name()), "ContinuityError");
-    let code = js_sys::Reflect::get(value, &"code".into())
-        .ok()
-        .and_then(|code| code.as_string())
-        .unwrap_or_default();
-    (code, String::from(error.message()))
+    code_and_message(value)
+        .unwrap_or_else(|| panic!("not a ContinuityError with a code: {value:?}"))
 }
 
 #[wasm_bindgen_test]
@@ -35,11 +34,13 @@ fn option_exports_are_read_from_files() {
         vec!["exports/agent1.cfg".to_owned()],
         vec![AGENT_CFG.to_owned()],
     );
-    let resolved =
-        resolve_option_files(CFG_BUNDLE, paths.clone(), texts).expect("the export is readable");
+    let resolved = json(
+        &resolve_option_files(CFG_BUNDLE, paths.clone(), texts).expect("the export is readable"),
+    );
     assert!(!resolved.contains("options_file"), "{resolved}");
     assert!(resolved.contains("interaction-workspace"), "{resolved}");
-    let report = validate(CFG_BUNDLE, paths.clone(), vec![AGENT_CFG.to_owned()]).expect("readable");
+    let report =
+        json(&validate(CFG_BUNDLE, paths.clone(), vec![AGENT_CFG.to_owned()]).expect("readable"));
     assert!(report.contains(r#""site_timeout":20000"#), "{report}");
     let error = resolve_option_files(CFG_BUNDLE, paths, vec![]).expect_err("paths without texts");
     assert_eq!(error_parts(&error).0, "invalid-files");
@@ -50,7 +51,7 @@ fn option_exports_are_read_from_files() {
     assert_eq!(code, "options-file");
     assert!(message.contains("exports/agent1.cfg"), "{message}");
 
-    let parsed = parse_cfg_text(AGENT_CFG).expect("the export parses");
+    let parsed = json(&parse_cfg_text(AGENT_CFG).expect("the export parses"));
     assert!(parsed.contains("interaction-workspace"), "{parsed}");
     let (code, message) = error_parts(&parse_cfg_text("[s]\nno equals sign\n").unwrap_err());
     assert_eq!(code, "parse");
