@@ -6,7 +6,7 @@
 //! `options_file` resolution) goes through [`objects`] or [`objects_mut`],
 //! so an object kind added to the schema is added here once.
 
-use super::schema::{Bundle, Options};
+use super::schema::{Bundle, ConfigObject, Options};
 
 /// What kind of object carries the options.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,36 +89,16 @@ pub(crate) fn objects(bundle: &Bundle) -> Vec<Object<'_>> {
         3 + bundle.agent_groups.len() + bundle.servers.len() + bundle.desktop_applications.len(),
     );
     if let Some(o) = &bundle.application {
-        all.push(object(
-            ObjectKind::Application,
-            &o.name,
-            &o.options,
-            &o.options_file,
-        ));
+        all.push(config(ObjectKind::Application, o));
     }
     if let Some(o) = &bundle.tenant {
-        all.push(object(
-            ObjectKind::Tenant,
-            &o.name,
-            &o.options,
-            &o.options_file,
-        ));
+        all.push(config(ObjectKind::Tenant, o));
     }
     for o in &bundle.agent_groups {
-        all.push(object(
-            ObjectKind::AgentGroup,
-            &o.name,
-            &o.options,
-            &o.options_file,
-        ));
+        all.push(config(ObjectKind::AgentGroup, o));
     }
     if let Some(o) = &bundle.person {
-        all.push(object(
-            ObjectKind::Person,
-            &o.name,
-            &o.options,
-            &o.options_file,
-        ));
+        all.push(config(ObjectKind::Person, o));
     }
     for o in &bundle.servers {
         all.push(object(
@@ -151,6 +131,10 @@ fn object<'b>(
         options,
         options_file: options_file.as_deref(),
     }
+}
+
+fn config(kind: ObjectKind, o: &ConfigObject) -> Object<'_> {
+    object(kind, &o.name, &o.options, &o.options_file)
 }
 
 /// Every object of `bundle` that carries options, in bundle order, to change.
