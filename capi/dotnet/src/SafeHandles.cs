@@ -8,6 +8,20 @@ using System.Threading;
 
 namespace Continuity
 {
+    /// <summary>A pointer the library handed over, NULL being none.</summary>
+    internal abstract class LibraryHandle : SafeHandle
+    {
+        /// <summary>Made by the P/Invoke marshaller for <c>out</c> arguments.</summary>
+        protected LibraryHandle() : base(IntPtr.Zero, true)
+        {
+        }
+
+        public override bool IsInvalid
+        {
+            get { return handle == IntPtr.Zero; }
+        }
+    }
+
     /// <summary>
     /// A <c>ContinuityEngine *</c> from <c>continuity_engine_new</c>; its
     /// release calls <c>continuity_engine_free</c>.
@@ -17,12 +31,12 @@ namespace Continuity
     /// engine to be freed on any thread once nothing else uses it, and a
     /// SafeHandle is released only when no call holds it.
     /// </remarks>
-    internal sealed class EngineHandle : SafeHandle
+    internal sealed class EngineHandle : LibraryHandle
     {
         private static long released;
 
         /// <summary>Made by the P/Invoke marshaller for <c>out</c> arguments.</summary>
-        public EngineHandle() : base(IntPtr.Zero, true)
+        public EngineHandle()
         {
         }
 
@@ -30,11 +44,6 @@ namespace Continuity
         public static long Released
         {
             get { return Interlocked.Read(ref released); }
-        }
-
-        public override bool IsInvalid
-        {
-            get { return handle == IntPtr.Zero; }
         }
 
         protected override bool ReleaseHandle()
@@ -49,12 +58,12 @@ namespace Continuity
     /// A <c>char *</c> the library returned (an output, a status, a report);
     /// its release calls <c>continuity_string_free</c>.
     /// </summary>
-    internal sealed class LibraryString : SafeHandle
+    internal sealed class LibraryString : LibraryHandle
     {
         private static long outstanding;
 
         /// <summary>Made by the P/Invoke marshaller for <c>out</c> arguments.</summary>
-        public LibraryString() : base(IntPtr.Zero, true)
+        public LibraryString()
         {
         }
 
@@ -62,11 +71,6 @@ namespace Continuity
         public static long Outstanding
         {
             get { return Interlocked.Read(ref outstanding); }
-        }
-
-        public override bool IsInvalid
-        {
-            get { return handle == IntPtr.Zero; }
         }
 
         /// <summary>Reads the string as UTF-8 and frees it; null for a NULL string.</summary>
